@@ -1,0 +1,31 @@
+"""Small fully connected networks for the 1-D and 2-D lessons."""
+from __future__ import annotations
+
+from torch import nn
+
+ACTIVATIONS = {
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(0.2),
+    "sigmoid": nn.Sigmoid,
+    "elu": nn.ELU,
+}
+
+
+def mlp(in_dim: int, hidden: tuple[int, ...], out_dim: int, activation: str = "tanh") -> nn.Sequential:
+    """Linear layers with `activation` between them and a linear output.
+
+    Discriminators return a logit (or a critic score): the sigmoid lives in the loss, where
+    BCE-with-logits computes it stably, so a 'sigmoid output' D is this network plus that loss.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
+    if any(int(h) < 1 for h in hidden) or in_dim < 1 or out_dim < 1:
+        raise ValueError(f"layer widths must be positive, got {in_dim}, {hidden}, {out_dim}")
+    layers: list[nn.Module] = []
+    width = in_dim
+    for h in hidden:
+        layers += [nn.Linear(width, int(h)), ACTIVATIONS[activation]()]
+        width = int(h)
+    layers.append(nn.Linear(width, out_dim))
+    return nn.Sequential(*layers)

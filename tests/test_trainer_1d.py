@@ -1,0 +1,85 @@
+"""The 1-D trainer: the Fast preset converges, absurd learning rates stop cleanly."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from gan_core.training import PRESETS_1D, DistributionTrainer
+
+FAST_BUDGET = 1500  # iterations
+
+
+def converged(snap, tol=0.1) -> bool:
+    m = snap.fake_moments
+    return abs(m["mean"] - 4.0) < tol and abs(m["std"] - 1.25) < tol and snap.w1 < tol
+
+
+def test_fast_preset_fits_the_seed_target():
+    snap = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=0)).step(FAST_BUDGET)
+    assert snap.status == "training" and snap.step == FAST_BUDGET
+    m = snap.fake_moments
+    assert abs(m["mean"] - 4.0) < 0.1, m
+    assert abs(m["std"] - 1.25) < 0.1, m
+    assert snap.w1 < 0.1
+    # D can no longer tell real from fake: D(x) on the data's range is close to 1/2
+    assert abs(snap.d_real - 0.5) < 0.1 and abs(snap.d_fake - 0.5) < 0.1
+
+
+def test_fast_preset_succeeds_for_most_seeds():
+    wins = [converged(DistributionTrainer(replace(PRESETS_1D["Fast"], seed=s)).step(FAST_BUDGET)) for s in range(1, 6)]
+    assert sum(wins) >= 4, wins
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_absurd_learning_rate_diverges_with_a_message(optimizer):
+    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], lr_g=1e4, lr_d=1e4, optimizer=optimizer))
+    before = {k: v.clone() for k, v in trainer.G.state_dict().items()}
+    snap = trainer.step(100)
+    assert snap.status == "diverged" and snap.diverged
+    assert "diverged" in snap.message and "learning rate" in snap.message
+    # the last good state is kept: weights finite and equal to the pre-divergence ones
+    for k, v in trainer.G.state_dict().items():
+        assert np.isfinite(v.numpy()).all() and (v == before[k]).all()
+    # further training is refused without raising
+    assert trainer.train_for(0.05).status == "diverged"
+
+
+def test_snapshot_is_plain_data_on_a_shared_grid():
+    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=2))
+    snap = trainer.train_for(0.2)
+    assert snap.step >= 1
+    n_bins = len(snap.bin_edges) - 1
+    assert len(snap.real_counts) == len(snap.fake_counts) == len(snap.d_on_grid) == n_bins
+    assert sum(snap.real_counts) == trainer.config.eval_samples  # the grid covers every real sample
+    assert sum(snap.fake_counts) >= 0.99 * trainer.config.eval_samples  # and all but stray fakes
+    assert all(0 <= d <= 1 for d in snap.d_on_grid)
+    assert set(snap.fake_moments) == {"mean", "std", "skew", "kurtosis"}
+    assert snap.history["step"][-1] == snap.step and 0 <= snap.ks <= 1
+
+
+def test_seed_paper_preset_is_the_seminar_setup():
+    c = PRESETS_1D["Seed paper"]
+    assert (c.noise, c.g_hidden, c.d_hidden, c.d_input) == ("uniform", (5, 5), (10, 10), "moments")
+    assert (c.optimizer, c.lr_g, c.lr_d, c.momentum, c.batch_size, c.d_steps, c.g_steps) == \
+        ("sgd", 1e-3, 1e-3, 0.9, 500, 20, 20)
+    trainer = DistributionTrainer(c)
+    assert trainer.D[0].in_features == 4  # D sees the batch's four moments
+    snap = trainer.step(3)
+    assert snap.d_on_grid is None and np.isfinite(snap.d_loss) and snap.step == 3
+
+
+def test_training_is_reproducible():
+    a = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=7)).step(50)
+    b = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=7)).step(50)
+    assert a.fake_counts == b.fake_counts and a.d_loss == b.d_loss
+
+
+def test_inverse_cdf_map_is_learned_from_uniform_noise():
+    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], noise="uniform", seed=0))
+    untrained = trainer.learned_map()["max_deviation"]
+    trainer.step(1500)
+    learned = trainer.learned_map()
+    assert learned["max_deviation"] < untrained / 2
+    # away from the tails the learned map tracks the inverse CDF closely
+    inner = (learned["z"] > 0.05) & (learned["z"] < 0.95)
+    assert np.max(np.abs(learned["g"] - learned["ppf"])[inner]) < 0.5

@@ -1,0 +1,87 @@
+"""Live training in the browser: one trainer per student, advanced by a `run_every` fragment.
+
+Each tick trains a short time box (`train_for`) under the session's lock and redraws, so the
+page stays responsive and several students can share one server.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import streamlit as st
+
+TICK_SECONDS = 0.15  # training time per tick
+TICK_EVERY = 0.25  # seconds between ticks: about 4 redraws per second
+
+
+@dataclass
+class LiveRun:
+    """A student's training run: the trainer, whether it is running, its latest snapshot."""
+
+    trainer: Any
+    settings: Any  # the settings it was built from, to notice when the widgets change
+    running: bool = False
+    snapshot: Any = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self, trainer: Any, settings: Any) -> None:
+        with self.lock:
+            self.trainer, self.settings = trainer, settings
+            self.running, self.snapshot = False, trainer.snapshot()
+
+
+def get_run(key: str, settings: Any, make_trainer: Callable[[Any], Any]) -> LiveRun:
+    """The session's run under `key`, created from `settings` on first use."""
+    run = st.session_state.get(key)
+    if run is None:
+        trainer = make_trainer(settings)
+        run = LiveRun(trainer=trainer, settings=settings, snapshot=trainer.snapshot())
+        st.session_state[key] = run
+    return run
+
+
+def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any], Any]) -> None:
+    """Start / Pause / Reset buttons. Reset (or Start on a fresh run) applies changed settings."""
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
+    fresh = run.snapshot is None or run.snapshot.step == 0
+    if c1.button("Start", key=f"{key}_start", type="primary", disabled=run.running or run.snapshot.diverged,
+                 width="stretch"):
+        if fresh and settings != run.settings:
+            run.reset(make_trainer(settings), settings)
+        run.running = True
+        st.rerun()
+    if c2.button("Pause", key=f"{key}_pause", disabled=not run.running, width="stretch"):
+        run.running = False
+        st.rerun()
+    if c3.button("Reset", key=f"{key}_reset", width="stretch"):
+        run.reset(make_trainer(settings), settings)
+        st.rerun()
+    if settings != run.settings and not fresh:
+        c4.info("Settings changed: press **Reset** to train with them.", icon=":material/tune:")
+
+
+def live_view(key: str, run: LiveRun, draw: Callable[[Any], None],
+              seconds: float = TICK_SECONDS, every: float = TICK_EVERY) -> None:
+    """Draw the run; while it is running, train `seconds` per tick every `every` seconds."""
+
+    def tick() -> None:
+        stopped = False
+        with run.lock:
+            if run.running:
+                run.snapshot = run.trainer.train_for(seconds)
+                if run.snapshot.diverged:
+                    run.running, stopped = False, True
+            snap = run.snapshot
+        draw(snap)
+        if stopped:
+            st.rerun()  # full rerun: turns the timer off and enables Reset
+
+    st.fragment(tick, run_every=every if run.running else None, key=f"{key}_live")()
+
+
+def show_status(snap: Any) -> None:
+    """Step counter and speed, or the divergence explanation."""
+    if snap.diverged:
+        st.error(snap.message, icon=":material/error:")
+    st.caption(f"Step **{snap.step:,}** · {snap.steps_per_s:,.0f} steps/s · {snap.elapsed_s:.1f} s trained")

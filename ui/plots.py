@@ -1,0 +1,162 @@
+"""Plotly figures shared by several pages."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+REAL = "#1f77b4"
+FAKE = "#ff7f0e"
+DISC = "#2ca02c"
+
+
+def layout(fig: go.Figure, title: str = "", height: int = 340, **kwargs) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=20),
+                      legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
+                      uirevision="keep", **kwargs)
+    return fig
+
+
+def histograms(snap, title: str = "Real vs generated") -> go.Figure:
+    """Real and generated histograms (as densities), the target pdf, and D(x) on a second axis."""
+    edges = np.asarray(snap.bin_edges)
+    centres, width = 0.5 * (edges[1:] + edges[:-1]), edges[1] - edges[0]
+    n = max(sum(snap.real_counts), 1)
+    fig = go.Figure()
+    fig.add_bar(x=centres, y=np.asarray(snap.real_counts) / (n * width), name="real", marker_color=REAL,
+                opacity=0.55, width=width)
+    fig.add_bar(x=centres, y=np.asarray(snap.fake_counts) / (n * width), name="generated", marker_color=FAKE,
+                opacity=0.55, width=width)
+    fig.add_scatter(x=centres, y=snap.target_pdf, name="target pdf", line=dict(color=REAL, dash="dot"))
+    if snap.d_on_grid is not None:
+        fig.add_scatter(x=centres, y=snap.d_on_grid, name="D(x)", yaxis="y2", line=dict(color=DISC, width=3))
+        fig.update_layout(yaxis2=dict(title="D(x)", overlaying="y", side="right", range=[0, 1], showgrid=False))
+    fig.update_layout(barmode="overlay", xaxis_title="x", yaxis_title="density")
+    return layout(fig, title)
+
+
+def curves(history: dict, keys: dict[str, str], title: str, yaxis: str = "", height: int = 260) -> go.Figure:
+    """Lines of history[key] against history['step']; `keys` maps history keys to legend names."""
+    fig = go.Figure()
+    steps = history.get("step", [])
+    for key, name in keys.items():
+        if key in history:
+            fig.add_scatter(x=steps, y=history[key], name=name, mode="lines")
+    fig.update_layout(xaxis_title="step", yaxis_title=yaxis)
+    return layout(fig, title, height=height)
+
+
+def scatter_2d(snap, title: str = "Generated points over the target's modes") -> go.Figure:
+    """Generated points (a subsample) over the mode centres, each with a 3-std 'high quality' circle."""
+    fig = go.Figure()
+    lo, hi = snap.bounds
+    r = 3 * snap.mode_std
+    for cx, cy in snap.centres:
+        fig.add_shape(type="circle", x0=cx - r, y0=cy - r, x1=cx + r, y1=cy + r,
+                      line=dict(color=REAL, width=1), fillcolor="rgba(31,119,180,0.15)")
+    fig.add_scatter(x=[c[0] for c in snap.centres], y=[c[1] for c in snap.centres], mode="markers",
+                    name="mode centres", marker=dict(color=REAL, symbol="x", size=9))
+    fig.add_scatter(x=snap.fake_x, y=snap.fake_y, mode="markers", name="generated",
+                    marker=dict(color=FAKE, size=4, opacity=0.6))
+    fig.update_xaxes(range=[lo, hi], zeroline=False)
+    fig.update_yaxes(range=[lo, hi], zeroline=False, scaleanchor="x", scaleratio=1)
+    return layout(fig, title, height=420)
+
+
+def modes_over_time(history: dict, n_modes: int, title: str = "Modes captured over time") -> go.Figure:
+    """Modes captured (left axis) and the high-quality share (right axis) against the step."""
+    fig = go.Figure()
+    steps = history.get("step", [])
+    fig.add_scatter(x=steps, y=history.get("modes_captured", []), name="modes captured", mode="lines",
+                    line=dict(color=FAKE, shape="hv"))
+    fig.add_scatter(x=steps, y=[100 * v for v in history.get("hq_fraction", [])], name="high quality %",
+                    mode="lines", yaxis="y2", line=dict(color=DISC, dash="dot"))
+    fig.update_layout(xaxis_title="step", yaxis=dict(title="modes", range=[0, n_modes + 0.5]),
+                      yaxis2=dict(title="HQ %", overlaying="y", side="right", range=[0, 100], showgrid=False))
+    return layout(fig, title, height=260)
+
+
+def digit_histogram(counts, title: str = "Generated digits (by the classifier)", height: int = 260) -> go.Figure:
+    """Share of each digit 0-9, with the 10% ideal and the 6-14% band that the shipped DCGAN must meet."""
+    counts = np.asarray(counts, dtype=float)
+    share = 100 * counts / max(counts.sum(), 1)
+    fig = go.Figure()
+    fig.add_hrect(y0=6, y1=14, fillcolor=REAL, opacity=0.08, line_width=0)
+    fig.add_bar(x=[str(d) for d in range(len(counts))], y=share, marker_color=FAKE, name="generated")
+    fig.add_hline(y=10, line=dict(color=REAL, dash="dot"))
+    fig.update_layout(xaxis_title="digit", yaxis_title="% of samples", showlegend=False)
+    return layout(fig, title, height=height)
+
+
+def metric_curve(points: list[dict], key: str, title: str, ceiling: float | None = None, height: int = 240) -> go.Figure:
+    """One metric from a list of {'step': .., key: ..} evaluations, with an optional reference line."""
+    fig = go.Figure()
+    fig.add_scatter(x=[p["step"] for p in points], y=[p[key] for p in points], mode="lines+markers",
+                    name=key, line=dict(color=FAKE))
+    if ceiling is not None:
+        fig.add_hline(y=ceiling, line=dict(color=REAL, dash="dot"))
+    fig.update_layout(xaxis_title="step", showlegend=False)
+    return layout(fig, title, height=height)
+
+
+# --- generated digits with captions, interpolation animations (Generate section) ------------------
+def captioned_grid(images, captions, ok=None, cols: int = 10, scale: int = 2) -> np.ndarray:
+    """One RGB image: digits (uint8 (n, 28, 28)) enlarged `scale` times, each with a one-line caption
+    under it, green where ok[i] is True and red where it is False (e.g. the classifier's verdict)."""
+    from PIL import Image, ImageDraw
+
+    x = np.asarray(images)
+    n = len(x)
+    cols = max(1, min(cols, n))
+    rows = max(1, -(-n // cols))
+    cell, text_h, pad = 28 * scale, 14, 4
+    w, h = cols * (cell + pad) + pad, rows * (cell + text_h + pad) + pad
+    canvas = Image.new("RGB", (w, h), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    for i in range(n):
+        r, c = divmod(i, cols)
+        x0, y0 = pad + c * (cell + pad), pad + r * (cell + text_h + pad)
+        digit = Image.fromarray(x[i].astype(np.uint8), mode="L").resize((cell, cell), Image.NEAREST)
+        canvas.paste(digit.convert("RGB"), (x0, y0))
+        colour = (0, 0, 0) if ok is None else ((22, 128, 52) if ok[i] else (200, 30, 30))
+        draw.text((x0 + 1, y0 + cell + 1), str(captions[i]), fill=colour)
+    return np.asarray(canvas)
+
+
+def latent_animation(images, labels, title: str = "", height: int = 360, frame_ms: int = 250) -> go.Figure:
+    """A playable animation (plotly frames) of a sequence of uint8 digits (n, 28, 28)."""
+    x = np.asarray(images)
+
+    def heat(img):
+        return go.Heatmap(z=img[::-1].astype(float), colorscale="gray", zmin=0, zmax=255, showscale=False,
+                          hoverinfo="skip")
+
+    fig = go.Figure(data=[heat(x[0])],
+                    frames=[go.Frame(data=[heat(img)], name=str(i), layout=go.Layout(title_text=f"{title} — {labels[i]}"))
+                            for i, img in enumerate(x)])
+    play = dict(label="▶ Play", method="animate",
+                args=[None, dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),
+                                 fromcurrent=True, mode="immediate")])
+    pause = dict(label="❚❚ Pause", method="animate",
+                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
+    steps = [dict(method="animate", label=str(i + 1),
+                  args=[[str(i)], dict(frame=dict(duration=0, redraw=True), mode="immediate")]) for i in range(len(x))]
+    fig.update_layout(updatemenus=[dict(type="buttons", buttons=[play, pause], x=0, y=-0.05, xanchor="left",
+                                        yanchor="top", direction="left")],
+                      sliders=[dict(steps=steps, x=0.25, len=0.75, y=-0.02, currentvalue=dict(prefix="step "))],
+                      xaxis=dict(visible=False, scaleanchor="y"), yaxis=dict(visible=False))
+    fig.update_layout(title=f"{title} — {labels[0]}", height=height, margin=dict(l=10, r=10, t=40, b=70))
+    return fig
+
+
+def norm_along_path(norms: dict[str, list[float]], reference: float | None = None, height: int = 240) -> go.Figure:
+    """|z| along interpolation paths (e.g. lerp vs slerp), with the prior's typical norm sqrt(d)."""
+    fig = go.Figure()
+    colours = [FAKE, REAL, DISC]
+    for i, (name, values) in enumerate(norms.items()):
+        fig.add_scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers", name=name,
+                        line=dict(color=colours[i % 3]))
+    if reference is not None:
+        fig.add_hline(y=reference, line=dict(color="#888", dash="dot"),
+                      annotation_text="typical |z| = √d", annotation_position="bottom right")
+    fig.update_layout(xaxis_title="step", yaxis_title="|z|")
+    return layout(fig, "Norm of the latent vector along the path", height=height)

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .data.typeset import frame_like_mnist
+
 MAX_PIXELS = 16_000_000  # a 4000x4000 photo; anything larger is refused before decoding
 FORMATS = {"PNG", "JPEG"}
 
@@ -47,8 +49,7 @@ def read_image(data: bytes, mode: str = "RGB", max_pixels: int = MAX_PIXELS) -> 
 def to_mnist(img: Image.Image) -> np.ndarray:
     """A 28×28 uint8 digit, white on black, framed as MNIST frames digits.
 
-    MNIST fits each digit's ink in a 20×20 box and centres its centre of mass in 28×28; a photo
-    of a dark digit on paper is inverted first.
+    A photo of a dark digit on light paper is inverted first and its background level removed.
     """
     gray = np.asarray(img.convert("L"), dtype=np.float32)
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
@@ -57,20 +58,7 @@ def to_mnist(img: Image.Image) -> np.ndarray:
     gray = np.clip(gray - np.percentile(gray, 50), 0, None)  # drop the background level
     if gray.max() <= 0:
         raise UploadRejected("The image is blank: no digit found.")
-    ys, xs = np.nonzero(gray > 0.2 * gray.max())
-    crop = gray[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
-    scale = 20.0 / max(crop.shape)
-    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-    small = np.asarray(Image.fromarray(crop / crop.max() * 255).convert("L").resize(size, Image.LANCZOS), np.float32)
-    canvas = np.zeros((28, 28), np.float32)
-    top, left = (28 - small.shape[0]) // 2, (28 - small.shape[1]) // 2
-    canvas[top: top + small.shape[0], left: left + small.shape[1]] = small
-    total = canvas.sum()
-    if total > 0:  # shift the centre of mass to the centre
-        cy = (canvas.sum(1) * np.arange(28)).sum() / total
-        cx = (canvas.sum(0) * np.arange(28)).sum() / total
-        canvas = np.roll(canvas, (round(13.5 - cy), round(13.5 - cx)), axis=(0, 1))
-    return np.clip(canvas, 0, 255).astype(np.uint8)
+    return frame_like_mnist(gray)
 
 
 def read_weights(data: bytes, filename: str) -> dict[str, torch.Tensor]:

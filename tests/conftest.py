@@ -14,6 +14,15 @@ os.chdir(ROOT)  # the app resolves pages/ and data/ relative to the project root
 torch.set_num_threads(1)  # as the app does (gan_core.device.configure_threads): robust on a busy machine
 
 
+@pytest.fixture(autouse=True)
+def full_error_details():
+    """The app redacts exceptions for students (.streamlit/config.toml); tests want the real message."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")
+    yield
+
+
 @pytest.fixture
 def app_page():
     """Open the app at a page path ('pages/minimax.py') and return the rendered AppTest."""

@@ -178,6 +178,10 @@ class GANTrainer:
     def discriminate(self, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
         return self.D(x) if cond is None else self.D(x, cond)
 
+    def generator_penalty(self, z: Any, fake: torch.Tensor, cond: Any) -> torch.Tensor | None:
+        """Extra terms of G's loss beyond fooling D (e.g. CycleGAN's cycle and identity losses)."""
+        return None
+
     def snapshot(self) -> Snapshot:
         return Snapshot(**self._base_fields())
 
@@ -239,7 +243,8 @@ class GANTrainer:
     def _g_update(self):
         c = self.config
         cond = self.sample_condition(c.batch_size)  # generate for the same label distribution
-        fake = self.generate(self.sample_noise(c.batch_size), cond)
+        z = self.sample_noise(c.batch_size)
+        fake = self.generate(z, cond)
         if c.unroll_steps > 0:  # unrolled GAN: judge the fakes by D as it will be k updates ahead
             params = cures.unrolled_params(
                 self.D, self.opt_d, c.unroll_steps, self._unrolled_objective,
@@ -250,6 +255,9 @@ class GANTrainer:
         else:
             fake_out = self._judge(fake, cond)
         loss = self.loss.g_loss(fake_out)
+        penalty = self.generator_penalty(z, fake, cond)
+        if penalty is not None:
+            loss = loss + penalty
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()

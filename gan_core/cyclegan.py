@@ -1,0 +1,219 @@
+"""CycleGAN between handwritten (A: MNIST) and typeset (B: rendered) digits, on the one GAN loop.
+
+The two generators and two discriminators are packed so that training.GANTrainer runs them
+unchanged: a batch is a pair of images stacked on the channel axis, [a | b].
+  G([a | b]) = [G_BA(b) | G_AB(a)]          (translations, in the domain order A, B)
+  D([x_A | x_B]) = [D_A(x_A) | D_B(x_B)]    (PatchGAN maps, flattened and joined)
+so the least-squares loss trains both discriminators (real = 1, translated = 0) and the
+generators' adversarial term; `generator_penalty` adds the cycle and identity terms; the
+replay buffer is CycleGAN's pool of 50 past translations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .data.mnist import DeviceDataset, load_mnist, to_float, to_uint8
+from .data.typeset import typeset_digits
+from .training import GANTrainer, Snapshot, TrainConfig
+
+DIRECTIONS = ("AB", "BA")  # AB: handwritten -> typeset, BA: typeset -> handwritten
+
+
+def _norm(c: int) -> nn.Module:
+    return nn.InstanceNorm2d(c, affine=True)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, c: int):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(c, c, 3, padding=1, padding_mode="reflect"), _norm(c), nn.ReLU(True),
+                                  nn.Conv2d(c, c, 3, padding=1, padding_mode="reflect"), _norm(c))
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class DigitGenerator(nn.Module):
+    """Encoder-decoder for 28×28: 28 → 14 → 7, residual blocks, 7 → 14 → 28 with U-Net skips."""
+
+    def __init__(self, width: int = 32, blocks: int = 3):
+        super().__init__()
+        w = width
+        self.inp = nn.Sequential(nn.Conv2d(1, w, 3, padding=1, padding_mode="reflect"), _norm(w), nn.ReLU(True))
+        self.down1 = nn.Sequential(nn.Conv2d(w, 2 * w, 4, 2, 1), _norm(2 * w), nn.ReLU(True))
+        self.down2 = nn.Sequential(nn.Conv2d(2 * w, 4 * w, 4, 2, 1), _norm(4 * w), nn.ReLU(True))
+        self.res = nn.Sequential(*[ResBlock(4 * w) for _ in range(blocks)])
+        self.up1 = nn.Sequential(nn.ConvTranspose2d(4 * w, 2 * w, 4, 2, 1), _norm(2 * w), nn.ReLU(True))
+        self.up2 = nn.Sequential(nn.ConvTranspose2d(4 * w, w, 4, 2, 1), _norm(w), nn.ReLU(True))
+        self.out = nn.Conv2d(2 * w, 1, 3, padding=1, padding_mode="reflect")
+
+    def forward(self, x):
+        h0 = self.inp(x)
+        h1 = self.down1(h0)
+        h = self.up1(self.res(self.down2(h1)))
+        h = self.up2(torch.cat([h, h1], 1))
+        return torch.tanh(self.out(torch.cat([h, h0], 1)))
+
+
+class PatchDiscriminator(nn.Module):
+    """PatchGAN: a 7×7 map of real/fake scores, each judging an overlapping patch."""
+
+    def __init__(self, width: int = 32):
+        super().__init__()
+        w = width
+        self.net = nn.Sequential(
+            nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, True),
+            nn.Conv2d(w, 2 * w, 4, 2, 1), _norm(2 * w), nn.LeakyReLU(0.2, True),
+            nn.Conv2d(2 * w, 4 * w, 3, 1, 1), _norm(4 * w), nn.LeakyReLU(0.2, True),
+            nn.Conv2d(4 * w, 1, 3, 1, 1))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class GeneratorPair(nn.Module):
+    def __init__(self, width: int, blocks: int):
+        super().__init__()
+        self.AB, self.BA = DigitGenerator(width, blocks), DigitGenerator(width, blocks)
+
+    def forward(self, pair: torch.Tensor) -> torch.Tensor:
+        a, b = pair[:, :1], pair[:, 1:]
+        return torch.cat([self.BA(b), self.AB(a)], 1)
+
+
+class DiscriminatorPair(nn.Module):
+    def __init__(self, width: int):
+        super().__init__()
+        self.A, self.B = PatchDiscriminator(width), PatchDiscriminator(width)
+
+    def forward(self, pair: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.A(pair[:, :1]).flatten(1), self.B(pair[:, 1:]).flatten(1)], 1)
+
+
+@dataclass(kw_only=True)
+class CycleGANConfig(TrainConfig):
+    """CycleGAN's defaults: least squares, Adam 2e-4 / 0.5, λ_cycle = 10, λ_identity = 0.5·λ, pool of 50."""
+
+    loss: str = "least_squares"
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta1: float = 0.5
+    batch_size: int = 32
+    replay_size: int = 50
+    replay_fraction: float = 0.5
+    cycle_weight: float = 10.0
+    identity_weight: float = 5.0
+    width: int = 16  # 16 keeps a CPU step well under a second at batch 32
+    blocks: int = 3
+    typeset_train: int = 20_000  # domain-B training digits, rendered once
+
+    def validate(self) -> None:
+        super().validate()
+        if self.cycle_weight < 0 or self.identity_weight < 0:
+            raise ValueError("cycle and identity weights must be >= 0")
+        if self.width < 4 or self.blocks < 0 or self.typeset_train < self.batch_size:
+            raise ValueError("width >= 4, blocks >= 0, and at least one batch of typeset digits are needed")
+
+
+@dataclass(kw_only=True)
+class CycleSnapshot(Snapshot):
+    a: np.ndarray  # uint8 (8, 28, 28): fixed handwritten inputs
+    ab: np.ndarray  # G_AB(a)
+    aba: np.ndarray  # G_BA(G_AB(a))
+    b: np.ndarray
+    ba: np.ndarray
+    bab: np.ndarray
+    cycle_l1: float  # mean |reconstruction - input| on the fixed inputs, in [0, 2] pixel units
+    losses: dict[str, float] = field(default_factory=dict)  # latest adversarial / cycle / identity terms
+
+
+def build(config: CycleGANConfig) -> tuple[GeneratorPair, DiscriminatorPair]:
+    torch.manual_seed(config.seed)
+    return GeneratorPair(config.width, config.blocks), DiscriminatorPair(config.width)
+
+
+class CycleGANTrainer(GANTrainer):
+    def __init__(self, config: CycleGANConfig, device: torch.device | str = "cpu"):
+        config.validate()
+        G, D = build(config)
+        super().__init__(config, G, D, device)
+        self.data_a = DeviceDataset.mnist("train", self.device, seed=config.seed)
+        b_images, _ = typeset_digits(config.typeset_train, seed=config.seed + 1)
+        self.data_b = DeviceDataset(b_images, None, self.device, seed=config.seed + 1)
+        test_a, _ = load_mnist("test")
+        fixed_b, _ = typeset_digits(8, seed=10_000 + config.seed)
+        self.fixed_a = to_float(test_a[:8]).to(self.device)
+        self.fixed_b = to_float(fixed_b).to(self.device)
+        self.terms = {"cycle": float("nan"), "identity": float("nan")}
+
+    def _pair(self, n: int) -> torch.Tensor:
+        return torch.cat([self.data_a.batch(n)[0], self.data_b.batch(n)[0]], 1)
+
+    def sample_real(self, n: int):
+        return self._pair(n), None
+
+    def sample_condition(self, n: int) -> None:
+        return None
+
+    def sample_noise(self, n: int) -> torch.Tensor:
+        return self._pair(n)  # a CycleGAN's "noise" is an image of the other domain
+
+    def generator_penalty(self, z: torch.Tensor, fake: torch.Tensor, cond: Any) -> torch.Tensor:
+        """λ·cycle + λ_id·identity, scaled by 1/4 to match the loop's least-squares term.
+
+        The loop's G loss is 0.5·mean over both discriminators' patches, i.e. a quarter of
+        CycleGAN's MSE_A + MSE_B; scaling these terms the same way keeps the paper's ratios.
+        """
+        c = self.config
+        a, b = z[:, :1], z[:, 1:]
+        fake_a, fake_b = fake[:, :1], fake[:, 1:]
+        cycle = F.l1_loss(self.G.BA(fake_b), a) + F.l1_loss(self.G.AB(fake_a), b)
+        identity = F.l1_loss(self.G.BA(a), a) + F.l1_loss(self.G.AB(b), b) if c.identity_weight > 0 else cycle * 0
+        self.terms = {"cycle": cycle.detach(), "identity": identity.detach()}
+        return 0.25 * (c.cycle_weight * cycle + c.identity_weight * identity)
+
+    def history_extras(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self.terms.items()}
+
+    @torch.no_grad()
+    def translate(self, images: np.ndarray | torch.Tensor, direction: str) -> np.ndarray:
+        """Translate uint8 digits (n, 28, 28) in `direction` ('AB' or 'BA'); returns uint8."""
+        return translate(self.G, images, direction)
+
+    def snapshot(self) -> CycleSnapshot:
+        self.G.eval()
+        try:
+            with torch.no_grad():
+                ab = self.G.AB(self.fixed_a)
+                aba = self.G.BA(ab)
+                ba = self.G.BA(self.fixed_b)
+                bab = self.G.AB(ba)
+                cycle = 0.5 * ((aba - self.fixed_a).abs().mean() + (bab - self.fixed_b).abs().mean())
+        finally:
+            self.G.train()
+        return CycleSnapshot(**self._base_fields(), a=to_uint8(self.fixed_a), ab=to_uint8(ab), aba=to_uint8(aba),
+                             b=to_uint8(self.fixed_b), ba=to_uint8(ba), bab=to_uint8(bab),
+                             cycle_l1=float(cycle), losses={k: float(v) for k, v in self.terms.items()})
+
+
+@torch.no_grad()
+def translate(G: GeneratorPair, images, direction: str, batch: int = 500) -> np.ndarray:
+    """uint8 digits (n, 28, 28) → their translations (uint8), with G in eval mode."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    net = G.AB if direction == "AB" else G.BA
+    device = next(net.parameters()).device
+    was_training = net.training
+    net.eval()
+    try:
+        x = images if isinstance(images, torch.Tensor) else torch.from_numpy(np.asarray(images, np.uint8))
+        out = [to_uint8(net(to_float(x[i:i + batch]).to(device))) for i in range(0, len(x), batch)]
+    finally:
+        net.train(was_training)
+    return np.concatenate(out) if out else np.zeros((0, 28, 28), np.uint8)

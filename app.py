@@ -1,12 +1,16 @@
 """GAN Classroom: `streamlit run app.py`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.lessons import LESSONS, SECTIONS
 from ui.resources import device_label
 
-st.set_page_config(page_title="GAN Classroom", page_icon=":material/school:", layout="wide")
+# A local favicon: a :material/...: page icon would be fetched from a font CDN, which fails offline.
+st.set_page_config(page_title="GAN Classroom", page_icon=str(Path(__file__).parent / "ui" / "favicon.png"),
+                   layout="wide")
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
 nav = {"": [home]}

@@ -1,0 +1,63 @@
+"""Every lesson loads in Chromium without exceptions or console errors; key interactions work."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import screenshot, wait_idle
+from ui.lessons import LESSONS
+
+PAGES = [("home", "")] + [(Path(l.path).stem, Path(l.path).stem) for l in LESSONS]
+
+
+def step_counter(page) -> int:
+    text = page.locator("text=/Step [0-9,]+/").first.inner_text()
+    return int(re.search(r"Step ([0-9,]+)", text).group(1).replace(",", ""))
+
+
+def start_and_watch_steps(page) -> None:
+    page.get_by_role("button", name="Start").first.click()
+    wait_idle(page)
+    page.wait_for_function("() => /Step [1-9]/.test(document.body.innerText)", timeout=60_000)
+    first = step_counter(page)
+    page.wait_for_function(f"() => parseInt((document.body.innerText.match(/Step ([0-9,]+)/) || ['', '0'])[1]"
+                           f".replace(/,/g, '')) > {first}", timeout=60_000)
+    second = step_counter(page)
+    assert second > first, (first, second)
+    page.get_by_role("button", name="Pause").first.click()
+
+
+def move_first_slider(page) -> None:
+    before = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    thumb = page.locator('[data-testid="stSlider"] input[type="range"]').nth(2)  # generator mean
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowLeft")
+    wait_idle(page)
+    page.wait_for_function(
+        "before => JSON.stringify([...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".map(e => e.innerText)) !== before", arg=str(before).replace("'", '"'), timeout=30_000)
+
+
+INTERACTIONS = {
+    "minimax": move_first_slider,
+    "gaussian_gan": start_and_watch_steps,
+    "inverse_cdf": start_and_watch_steps,
+}
+
+
+@pytest.mark.parametrize("name,path", PAGES, ids=[n for n, _ in PAGES])
+def test_page_loads_and_works(server_url, page, name, path):
+    page.goto(f"{server_url}/{path}")
+    page.wait_for_selector("h1", timeout=90_000)
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if name in INTERACTIONS:
+        INTERACTIONS[name](page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, name)
+    assert page.console_errors == [], page.console_errors
+    assert page.failed_requests == [], page.failed_requests  # nothing fetched from outside, nothing missing

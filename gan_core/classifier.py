@@ -1,0 +1,255 @@
+"""The evaluation classifier: a small CNN that judges generated digits.
+
+`MNISTClassifier.forward(x)` returns logits; `features(x)` returns the 128-d penultimate
+activations used by the Fréchet distance. Inputs are images in [-1, 1], shape (n, 1, 28, 28).
+
+`ClassifierTrainer` trains it with Adam on the device-resident training set (random shifts of up
+to 2 pixels as augmentation) and has the trainer interface the CLI drives: `step(n)`,
+`train_for(seconds)`, a snapshot of plain numbers.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .data.mnist import DeviceDataset, load_mnist, to_float
+
+FEATURES = 128
+
+
+class MNISTClassifier(nn.Module):
+    def __init__(self, width: int = 32):
+        super().__init__()
+        w = width
+        self.body = nn.Sequential(
+            nn.Conv2d(1, w, 3, padding=1), nn.BatchNorm2d(w), nn.ReLU(), nn.MaxPool2d(2),  # 14x14
+            nn.Conv2d(w, 2 * w, 3, padding=1), nn.BatchNorm2d(2 * w), nn.ReLU(), nn.MaxPool2d(2),  # 7x7
+            nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.BatchNorm2d(2 * w), nn.ReLU(),
+            nn.Flatten(), nn.Linear(2 * w * 49, FEATURES), nn.BatchNorm1d(FEATURES), nn.ReLU(),
+        )
+        self.dropout = nn.Dropout(0.3)
+        self.head = nn.Linear(FEATURES, 10)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """Penultimate activations (n, 128)."""
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.dropout(self.body(x)))
+
+
+@torch.no_grad()
+def classify(model: nn.Module, images, batch: int = 1000, device=None) -> tuple[np.ndarray, np.ndarray]:
+    """(softmax probabilities (n, 10), penultimate features (n, 128)) for images.
+
+    `images` are uint8 (n, 28, 28) like MNIST, or a float tensor in [-1, 1].
+    """
+    model.eval()
+    device = device or next(model.parameters()).device
+    probs, feats = [], []
+    n = len(images)
+    for i in range(0, n, batch):
+        chunk = images[i:i + batch]
+        x = to_float(chunk) if (isinstance(chunk, np.ndarray) or chunk.dtype == torch.uint8) else chunk.float()
+        if x.dim() == 3:
+            x = x.unsqueeze(1)
+        f = model.features(x.to(device))
+        probs.append(torch.softmax(model.head(f).float(), 1).cpu().numpy())
+        feats.append(f.float().cpu().numpy())
+    return np.concatenate(probs).astype(np.float64), np.concatenate(feats).astype(np.float64)
+
+
+def accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray) -> float:
+    probs, _ = classify(model, images)
+    return float((probs.argmax(1) == np.asarray(labels)).mean())
+
+
+@dataclass(kw_only=True)
+class ClassifierConfig:
+    lr: float = 2e-3
+    batch_size: int = 128
+    width: int = 32
+    shift: int = 2  # random translation augmentation, in pixels
+    epochs: float = 3.0  # for the cosine learning-rate schedule
+    seed: int = 0
+
+
+@dataclass(kw_only=True)
+class ClassifierSnapshot:
+    step: int
+    status: str
+    message: str
+    elapsed_s: float
+    steps_per_s: float
+    loss: float
+    train_acc: float
+    epoch: float
+    history: dict = field(default_factory=dict)
+
+
+def random_shift(x: torch.Tensor, shift: int, gen: torch.Generator) -> torch.Tensor:
+    """Translate each image by up to `shift` pixels (pad with the background, -1, then crop)."""
+    if shift <= 0:
+        return x
+    n = x.shape[0]
+    padded = F.pad(x, (shift,) * 4, value=-1.0)
+    dx = torch.randint(0, 2 * shift + 1, (n,), generator=gen, device=x.device)
+    dy = torch.randint(0, 2 * shift + 1, (n,), generator=gen, device=x.device)
+    ar = torch.arange(28, device=x.device)
+    rows = (dy[:, None] + ar[None, :])[:, :, None].expand(n, 28, 28)
+    cols = (dx[:, None] + ar[None, :])[:, None, :].expand(n, 28, 28)
+    idx = (rows * (28 + 2 * shift) + cols).reshape(n, 1, -1)
+    return padded.reshape(n, 1, -1).gather(2, idx).reshape(n, 1, 28, 28)
+
+
+class ClassifierTrainer:
+    def __init__(self, config: ClassifierConfig, device: torch.device | str = "cpu"):
+        self.config = config
+        self.device = torch.device(device)
+        torch.manual_seed(config.seed)
+        self.model = MNISTClassifier(config.width).to(self.device)
+        self.data = DeviceDataset.mnist("train", self.device, seed=config.seed)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        self.total_steps = max(1, int(config.epochs * self.data.steps_per_epoch(config.batch_size)))
+        self.gen = torch.Generator(device=self.device).manual_seed(config.seed + 1)
+        self.step_count, self.elapsed, self._rate = 0, 0.0, 0.0
+        self._loss, self._acc = math.nan, math.nan
+        self.history: dict[str, list[float]] = {"step": [], "loss": []}
+
+    def _lr(self) -> float:
+        t = min(self.step_count / self.total_steps, 1.0)
+        return self.config.lr * 0.5 * (1 + math.cos(math.pi * t))
+
+    def _iteration(self) -> torch.Tensor:
+        self.model.train()
+        x, y = self.data.batch(self.config.batch_size)
+        x = random_shift(x, self.config.shift, self.gen)
+        for g in self.opt.param_groups:
+            g["lr"] = self._lr()
+        logits = self.model(x)
+        loss = F.cross_entropy(logits, y)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        self.step_count += 1
+        return torch.stack([loss.detach(), (logits.argmax(1) == y).float().mean()])
+
+    def _run(self, n, deadline) -> None:
+        start, out = time.perf_counter(), []
+        while (n is None or len(out) < n) and (deadline is None or time.perf_counter() < deadline or not out):
+            out.append(self._iteration())
+        dt = time.perf_counter() - start
+        self.elapsed += dt
+        self._rate = len(out) / dt if dt > 0 else 0.0
+        self._loss, self._acc = torch.stack(out).mean(0).tolist()
+        self.history["step"].append(self.step_count)
+        self.history["loss"].append(self._loss)
+
+    def step(self, n: int = 1) -> ClassifierSnapshot:
+        self._run(int(n), None)
+        return self.snapshot()
+
+    def train_for(self, seconds: float) -> ClassifierSnapshot:
+        self._run(None, time.perf_counter() + seconds)
+        return self.snapshot()
+
+    def snapshot(self) -> ClassifierSnapshot:
+        return ClassifierSnapshot(step=self.step_count, status="training", message="", elapsed_s=self.elapsed,
+                                  steps_per_s=self._rate, loss=self._loss, train_acc=self._acc,
+                                  epoch=self.data.epoch_progress, history={k: list(v) for k, v in self.history.items()})
+
+    def test_accuracy(self) -> float:
+        images, labels = load_mnist("test")
+        return accuracy(self.model, images, labels)
+
+
+# --- the shipped classifier as a judge of generated digits ---------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+CLASSIFIER_NAME = ROOT / "pretrained" / "mnist_classifier"
+
+
+class FeatureStats(nn.Module):
+    """Mean and covariance of penultimate features of a real image set, stored in the checkpoint
+    so that evaluation does not have to run 60,000 real images through the classifier again."""
+
+    def __init__(self, dim: int = FEATURES):
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(dim, dtype=torch.float64))
+        self.register_buffer("cov", torch.zeros(dim, dim, dtype=torch.float64))
+
+    @classmethod
+    def of(cls, features: np.ndarray) -> "FeatureStats":
+        from .metrics import feature_stats
+
+        s = cls(features.shape[1])
+        mu, cov = feature_stats(features)
+        s.mean.copy_(torch.from_numpy(mu))
+        s.cov.copy_(torch.from_numpy(cov))
+        return s
+
+    def pair(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.mean.numpy(), self.cov.numpy()
+
+
+def classifier_modules(width: int = 32) -> dict[str, nn.Module]:
+    return {"model": MNISTClassifier(width), "train_stats": FeatureStats(), "test_stats": FeatureStats()}
+
+
+def reference_metrics(model: nn.Module) -> tuple[dict[str, Any], FeatureStats, FeatureStats]:
+    """Test accuracy, the real test set's MNIST score and the Fréchet baseline (test vs train)."""
+    from .metrics import class_histogram, frechet_distance, mnist_score
+
+    train_x, _ = load_mnist("train")
+    test_x, test_y = load_mnist("test")
+    p_test, f_test = classify(model, test_x)
+    _, f_train = classify(model, train_x)
+    train_stats, test_stats = FeatureStats.of(f_train), FeatureStats.of(f_test)
+    metrics = {
+        "test_accuracy": float((p_test.argmax(1) == test_y).mean()),
+        "test_mnist_score": mnist_score(p_test),
+        "test_class_histogram": class_histogram(p_test),
+        "frechet_test_vs_train": frechet_distance(test_stats.pair(), train_stats.pair()),
+    }
+    return metrics, train_stats, test_stats
+
+
+class Evaluator:
+    """Loads the shipped classifier and scores generated digits against the real training set."""
+
+    def __init__(self, name=CLASSIFIER_NAME, device: torch.device | str = "cpu"):
+        from . import checkpoints
+
+        card = checkpoints.read_card(name)
+        mods = classifier_modules(card.get("config", {}).get("width", 32))
+        checkpoints.load_into(name, mods)
+        self.model = mods["model"].to(device).eval()
+        self.train_stats, self.test_stats = mods["train_stats"], mods["test_stats"]
+        self.card = card
+        self.baseline = card.get("metrics", {}).get("frechet_test_vs_train")
+        if self.baseline is None:
+            from .metrics import frechet_distance
+            self.baseline = frechet_distance(self.test_stats.pair(), self.train_stats.pair())
+
+    def evaluate(self, images) -> dict[str, Any]:
+        """images: uint8 (n, 28, 28) -> MNIST score, class histogram and fractions, Fréchet distance."""
+        from .metrics import class_histogram, feature_stats, frechet_distance, mnist_score
+
+        probs, feats = classify(self.model, images)
+        hist = class_histogram(probs)
+        n = len(images)
+        return {
+            "n_samples": n,
+            "mnist_score": mnist_score(probs),
+            "class_histogram": hist,
+            "class_fractions": [h / n for h in hist],
+            "frechet_distance": frechet_distance(feature_stats(feats), self.train_stats.pair()),
+            "frechet_baseline_test_vs_train": float(self.baseline),
+        }

@@ -1,0 +1,459 @@
+"""Command line: train the shipped models with the app's trainers, sample and evaluate them.
+
+    python -m gan_core train classifier --epochs 3 --out pretrained/mnist_classifier
+    python -m gan_core train dcgan --preset small --epochs 12 --out pretrained/dcgan_mnist
+    python -m gan_core train cgan --conditioning modulate --epochs 8 --out pretrained/cgan_mnist
+    python -m gan_core sample cgan_mnist --n 100 [--label 3] --out digits.npz   (images + labels)
+    python -m gan_core sample dcgan_mnist --n 64 --seed 0 --out grid.png      (or .npz)
+    python -m gan_core evaluate dcgan_mnist --n 10000                        (metrics into the card)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import checkpoints
+from .device import describe, pick_device
+
+ROOT = Path(__file__).resolve().parents[1]
+PRETRAINED = ROOT / "pretrained"
+
+
+# --- progress ------------------------------------------------------------------------------------
+class Progress:
+    """A one-line progress bar on a terminal; one plain line every `log_every` seconds otherwise."""
+
+    def __init__(self, total: int, stream=None, log_every: float = 30.0):
+        self.total, self.stream = max(1, total), stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.log_every = log_every
+        self._last_log = 0.0
+
+    def update(self, done: int, elapsed: float, rate: float, text: str, force: bool = False) -> None:
+        frac = min(done / self.total, 1.0)
+        eta = (self.total - done) / rate if rate > 0 else float("nan")
+        bar = "#" * int(frac * 30) + "." * (30 - int(frac * 30))
+        line = (f"[{bar}] {frac:6.1%} step {done}/{self.total} | {rate:5.2f} steps/s | "
+                f"{_hms(elapsed)} elapsed, ETA {_hms(eta)} | {text}")
+        now = time.monotonic()
+        if self.tty:
+            self.stream.write("\r" + line[:200].ljust(200))
+            self.stream.flush()
+        elif force or now - self._last_log >= self.log_every:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+            self._last_log = now
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _hms(seconds: float) -> str:
+    if not np.isfinite(seconds):
+        return "--:--"
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
+
+
+def _environment(device: torch.device) -> dict:
+    return {"device": describe(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
+            "platform": platform.platform(), "command": "python -m gan_core " + " ".join(sys.argv[1:])}
+
+
+def resolve(name: str) -> Path:
+    """A checkpoint name: a path (with or without suffix), or a name under pretrained/."""
+    p = Path(name)
+    weights, card = checkpoints.paths(p)
+    if weights.exists() or card.exists() or p.parent != Path("."):
+        return p
+    return PRETRAINED / p.name
+
+
+# --- train ---------------------------------------------------------------------------------------
+def train_classifier(args) -> int:
+    from .classifier import ClassifierConfig, ClassifierTrainer, classifier_modules, reference_metrics
+
+    device = pick_device(args.device)
+    cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128,
+                           lr=args.lr or 2e-3)
+    trainer = ClassifierTrainer(cfg, device)
+    total = trainer.total_steps
+    bar = Progress(total)
+    print(f"Training the MNIST classifier on {describe(device)}: {args.epochs} epochs, {total} steps", file=sys.stderr)
+    while trainer.step_count < total:
+        snap = trainer.train_for(0.5) if total - trainer.step_count > 10 else trainer.step(total - trainer.step_count)
+        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
+                   f"epoch {snap.epoch:.2f} | loss {snap.loss:.4f} | batch acc {snap.train_acc:.3f}")
+    bar.close()
+    print("Measuring test accuracy and feature statistics ...", file=sys.stderr)
+    metrics, train_stats, test_stats = reference_metrics(trainer.model)
+    mods = {"model": trainer.model, "train_stats": train_stats, "test_stats": test_stats}
+    assert set(mods) == set(classifier_modules())
+    card = {"kind": "mnist_classifier",
+            "architecture": "CNN: conv32-pool-conv64-pool-conv64-fc128 (BN, ReLU) -> 10 logits; "
+                            "features = the 128-d penultimate layer",
+            "config": vars(cfg) | {}, "steps": trainer.step_count, "epochs": round(trainer.data.epoch_progress, 3),
+            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "metrics": metrics}
+    w, c = checkpoints.save(args.out, mods, card)
+    print(f"test accuracy {metrics['test_accuracy']:.4f}, real test MNIST score {metrics['test_mnist_score']:.3f}, "
+          f"Frechet test vs train {metrics['frechet_test_vs_train']:.3f}\nwrote {w} and {c}")
+    return 0
+
+
+def _dcgan_card(trainer, device, args, metrics=None, partial=False) -> dict:
+    from .dcgan import DESCRIPTIONS, count_parameters
+    from .training import config_dict
+
+    return {"kind": "dcgan", "dataset": "MNIST", "architecture": DESCRIPTIONS[trainer.config.preset],
+            "preset": trainer.config.preset, "z_dim": trainer.config.z_dim,
+            "parameters": {"G": count_parameters(trainer.G), "D": count_parameters(trainer.D)},
+            "config": config_dict(trainer.config), "steps": trainer.step_count,
+            "epochs": round(trainer.epoch + getattr(trainer, "epochs_before", 0.0), 3),
+            "wall_time_s": round(trainer.elapsed, 1), "resumed_from": getattr(trainer, "resumed_from", None),
+            **_environment(device), "partial": partial, "status": trainer.status, "message": trainer.message,
+            "generator_weights": ("exponential moving average of G's weights (decay "
+                                  f"{trainer.config.ema}), batch-norm statistics re-measured" if trainer.config.ema
+                                  else "G as trained"),
+            "metrics": metrics or {},
+            "metrics_during_training": trainer.metrics_history}
+
+
+def train_dcgan(args) -> int:
+    from .classifier import CLASSIFIER_NAME, Evaluator
+    from .image_training import DCGANConfig, ImageGANTrainer
+
+    device = pick_device(args.device)
+    cfg = DCGANConfig(preset=args.preset, seed=args.seed, batch_size=args.batch_size or 128,
+                      lr_g=args.lr or 2e-4, lr_d=args.lr or 2e-4, label_flip=args.label_flip,
+                      label_smoothing=args.label_smoothing, d_steps=args.d_steps,
+                      lr_half_life=args.lr_half_life, loss=args.loss, ema=args.ema)
+    trainer = ImageGANTrainer(cfg, device)
+    total = int(round(args.epochs * trainer.data.steps_per_epoch(cfg.batch_size)))
+    if args.resume:  # continue a CLI run: its G (the EMA if it kept one) and D, step count, time and epochs
+        from .image_training import load_pretrained
+
+        before = load_pretrained(trainer, resolve(args.resume))
+        if trainer.G_ema is not None:
+            trainer.G_ema.load_state_dict(trainer.G.state_dict())
+        trainer.elapsed = float(before.get("wall_time_s", 0.0))
+        trainer.epochs_before = float(before.get("epochs", 0.0))
+        trainer.metrics_history = list(before.get("metrics_during_training", []))
+        trainer.resumed_from = {k: before.get(k) for k in ("command", "steps", "epochs", "wall_time_s", "date")}
+        if cfg.lr_half_life > 0:  # the learning rates continue their decay
+            for opt, lr in ((trainer.opt_g, cfg.lr_g), (trainer.opt_d, cfg.lr_d)):
+                for group in opt.param_groups:
+                    group["lr"] = lr * 0.5 ** (trainer.step_count / cfg.lr_half_life)
+        print(f"resuming from {args.resume} at step {trainer.step_count} (optimiser moments start afresh)",
+              file=sys.stderr)
+    evaluator = None
+    classifier = resolve(args.classifier) if args.classifier else CLASSIFIER_NAME
+    try:
+        evaluator = Evaluator(classifier, device)
+    except checkpoints.CheckpointError as exc:
+        print(f"note: no evaluation metrics ({exc})", file=sys.stderr)
+    bar = Progress(total)
+    print(f"Training DCGAN '{args.preset}' on {describe(device)}: {args.epochs} epochs = {total} steps "
+          f"of batch {cfg.batch_size}", file=sys.stderr)
+    deadline = time.monotonic() + args.max_minutes * 60 if args.max_minutes else None
+    last_ckpt = last_eval = time.monotonic()
+    while trainer.step_count < total and trainer.status != "diverged":
+        snap = trainer.step(min(trainer.chunk, total - trainer.step_count))
+        now = time.monotonic()
+        extra = ""
+        if evaluator and args.eval_every_min and now - last_eval >= args.eval_every_min * 60:
+            m = trainer.evaluate(evaluator, n=2000)
+            last_eval = now
+            extra = f" | score(2k) {m['mnist_score']:.2f} FD {m['frechet_distance']:.1f}"
+            print(f"\nstep {trainer.step_count} epoch {trainer.epoch:.2f} {_hms(trainer.elapsed)}: MNIST score(2000) "
+                  f"{m['mnist_score']:.3f} hist {m['class_histogram']} FD {m['frechet_distance']:.2f}", file=sys.stderr)
+        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
+                   f"epoch {snap.epoch:.2f} | {snap.images_per_s:,.0f} img/s | D {snap.d_loss:.3f} G {snap.g_loss:.3f} | "
+                   f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}{extra}", force=bool(extra))
+        if args.checkpoint_every_min and now - last_ckpt >= args.checkpoint_every_min * 60:
+            checkpoints.save(args.out, {"G": trainer.sampler, "D": trainer.D},
+                             _dcgan_card(trainer, device, args, partial=True))
+            last_ckpt = now
+        if deadline and now > deadline:
+            print(f"\nstopping at the --max-minutes budget ({args.max_minutes} min)", file=sys.stderr)
+            break
+    bar.close()
+    if trainer.status == "diverged":
+        print(trainer.message, file=sys.stderr)
+    metrics = {}
+    if evaluator is None:  # the classifier may have been trained meanwhile
+        try:
+            evaluator = Evaluator(classifier, device)
+        except checkpoints.CheckpointError as exc:
+            print(f"note: the card gets no metrics ({exc}); add them later with `python -m gan_core evaluate "
+                  f"{args.out} --write`", file=sys.stderr)
+    if evaluator:
+        print(f"Evaluating {args.eval_samples} samples ...", file=sys.stderr)
+        metrics = evaluator.evaluate(trainer.sample_images(args.eval_samples, seed=0)) | {"sample_seed": 0}
+    w, c = checkpoints.save(args.out, {"G": trainer.sampler, "D": trainer.D}, _dcgan_card(trainer, device, args, metrics))
+    if metrics:
+        print(f"MNIST score {metrics['mnist_score']:.3f} on {metrics['n_samples']} samples; classes "
+              f"{metrics['class_histogram']}; Frechet {metrics['frechet_distance']:.3f} "
+              f"(real test vs train {metrics['frechet_baseline_test_vs_train']:.3f})")
+    print(f"wrote {w} and {c}")
+    return 0 if trainer.status != "diverged" else 1
+
+
+def _cgan_card(trainer, device, metrics=None, partial=False) -> dict:
+    from .cgan import DESCRIPTIONS, count_parameters
+    from .training import config_dict
+
+    c = trainer.config
+    return {"kind": "cgan", "dataset": "MNIST", "architecture": DESCRIPTIONS[c.conditioning],
+            "preset": c.preset, "conditioning": c.conditioning, "projection": c.projection,
+            "minibatch_std": c.minibatch_std, "z_dim": c.z_dim,
+            "parameters": {"G": count_parameters(trainer.G), "D": count_parameters(trainer.D)},
+            "config": config_dict(c), "steps": trainer.step_count, "epochs": round(trainer.epoch, 3),
+            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "partial": partial,
+            "status": trainer.status, "message": trainer.message, "metrics": metrics or {},
+            "metrics_during_training": trainer.metrics_history}
+
+
+def train_cgan(args) -> int:
+    """A conditional GAN with the same loop; periodic checkpoints, and the best periodic evaluation
+    (highest lowest-digit agreement, then MNIST score) also kept as runs/NAME_best."""
+    from .classifier import CLASSIFIER_NAME, Evaluator
+    from .image_training import CGANConfig, ConditionalImageGANTrainer
+
+    device = pick_device(args.device)
+    cfg = CGANConfig(preset=args.preset, conditioning=args.conditioning, projection=args.projection,
+                     minibatch_std=args.minibatch_std, seed=args.seed,
+                     batch_size=args.batch_size or 64, lr_g=args.lr or 2e-4, lr_d=args.lr or 2e-4,
+                     label_flip=args.label_flip, label_smoothing=args.label_smoothing, d_steps=args.d_steps,
+                     lr_half_life=args.lr_half_life, loss=args.loss)
+    trainer = ConditionalImageGANTrainer(cfg, device)
+    total = int(round(args.epochs * trainer.data.steps_per_epoch(cfg.batch_size)))
+    evaluator = Evaluator(resolve(args.classifier) if args.classifier else CLASSIFIER_NAME, device)
+    bar = Progress(total)
+    print(f"Training CGAN '{cfg.preset}' ({cfg.conditioning}) on {describe(device)}: {args.epochs} epochs = "
+          f"{total} steps of batch {cfg.batch_size}", file=sys.stderr)
+    deadline = time.monotonic() + args.max_minutes * 60 if args.max_minutes else None
+    last_ckpt = last_eval = time.monotonic()
+    best = None
+    best_name = ROOT / "runs" / (Path(args.out).name + "_best")  # runs/ is git-ignored
+    while trainer.step_count < total and trainer.status != "diverged":
+        snap = trainer.step(min(trainer.chunk, total - trainer.step_count))
+        now = time.monotonic()
+        extra = ""
+        if args.eval_every_min and now - last_eval >= args.eval_every_min * 60:
+            m = trainer.evaluate(evaluator, n=2000)
+            last_eval = now
+            extra = f" | agree(2k) {m['agreement']:.3f} min {m['agreement_min']:.3f} score {m['mnist_score']:.2f}"
+            print(f"\nstep {trainer.step_count} epoch {trainer.epoch:.2f} {_hms(trainer.elapsed)}: agreement(2000) "
+                  f"{m['agreement']:.4f} per digit {[round(a, 3) for a in m['agreement_per_digit']]} MNIST score "
+                  f"{m['mnist_score']:.3f} FD {m['frechet_distance']:.2f}", file=sys.stderr)
+            key = (m["agreement_min"], m["mnist_score"])
+            if best is None or key > best:
+                best = key
+                checkpoints.save(best_name, {"G": trainer.G, "D": trainer.D},
+                                 _cgan_card(trainer, device, m, partial=True))
+        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
+                   f"epoch {snap.epoch:.2f} | {snap.images_per_s:,.0f} img/s | D {snap.d_loss:.3f} G {snap.g_loss:.3f} | "
+                   f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}{extra}", force=bool(extra))
+        if args.checkpoint_every_min and now - last_ckpt >= args.checkpoint_every_min * 60:
+            checkpoints.save(args.out, {"G": trainer.G, "D": trainer.D}, _cgan_card(trainer, device, partial=True))
+            last_ckpt = now
+        if deadline and now > deadline:
+            print(f"\nstopping at the --max-minutes budget ({args.max_minutes} min)", file=sys.stderr)
+            break
+    bar.close()
+    if trainer.status == "diverged":
+        print(trainer.message, file=sys.stderr)
+    print(f"Evaluating {args.eval_samples} samples ({args.eval_samples // 10} per digit) ...", file=sys.stderr)
+    metrics = trainer.evaluate(evaluator, n=args.eval_samples, seed=0) | {"sample_seed": 0}
+    w, c = checkpoints.save(args.out, {"G": trainer.G, "D": trainer.D}, _cgan_card(trainer, device, metrics))
+    print(f"agreement {metrics['agreement']:.4f} (lowest digit {metrics['agreement_min']:.4f}); MNIST score "
+          f"{metrics['mnist_score']:.3f} on {metrics['n_samples']} samples; Frechet {metrics['frechet_distance']:.3f}")
+    print(f"wrote {w} and {c}")
+    return 0 if trainer.status != "diverged" else 1
+
+
+def average_cgan(args) -> int:
+    """Average the generator weights of several CGAN checkpoints of one run (Polyak averaging), re-measure
+    batch norm, evaluate on --eval-samples samples and write OUT with a card naming the snapshots."""
+    from . import cgan
+    from .classifier import CLASSIFIER_NAME, Evaluator
+    from .image_training import evaluate_conditional, generate_conditional
+
+    gens, cards = [], []
+    for name in args.names:
+        G, card = load_generator(name)
+        if card.get("kind") != "cgan":
+            raise ValueError(f"{name} is not a CGAN checkpoint")
+        gens.append(G)
+        cards.append(card)
+    G = cgan.average_generators(gens)
+    last = max(cards, key=lambda c: c.get("steps", 0))
+    D = cgan.build(last["preset"], last["conditioning"], last["z_dim"], last.get("projection", False),
+                   last.get("minibatch_std", False))[1]
+    checkpoints.load_into(resolve(args.names[[c is last for c in cards].index(True)]), {"D": D})
+    evaluator = Evaluator(CLASSIFIER_NAME)
+    labels = cgan.balanced_labels(args.eval_samples).numpy()
+    metrics = evaluate_conditional(evaluator, generate_conditional(G, labels, 0, last["z_dim"]), labels) | {"sample_seed": 0}
+    card = {k: v for k, v in last.items() if k not in ("format", "date", "modules", "storage_dtype")}
+    card.update(metrics=metrics, partial=False, command="python -m gan_core " + " ".join(sys.argv[1:]),
+                averaged_from=[{"name": str(n), "steps": c.get("steps")} for n, c in zip(args.names, cards)],
+                architecture=last["architecture"] + "; weights: the mean of the snapshots in averaged_from, "
+                                                    "batch norm re-measured")
+    w, c = checkpoints.save(args.out, {"G": G, "D": D}, card)
+    print(f"agreement {metrics['agreement']:.4f} per digit {[round(a, 4) for a in metrics['agreement_per_digit']]}; "
+          f"MNIST score {metrics['mnist_score']:.3f}; Frechet {metrics['frechet_distance']:.3f}\nwrote {w} and {c}")
+    return 0
+
+
+# --- load, sample, evaluate ----------------------------------------------------------------------
+def load_generator(name, device: torch.device | str = "cpu"):
+    """(G in eval mode, card) of a shipped or trained generator checkpoint (DCGAN or CGAN)."""
+    from . import cgan, dcgan
+
+    path = resolve(str(name))
+    card = checkpoints.read_card(path)
+    if card.get("kind") == "cgan":
+        G = cgan.build_generator(card["preset"], card.get("conditioning", "concat"), card.get("z_dim", cgan.Z_DIM))
+        checkpoints.load_into(path, {"G": G})
+        return G.to(device).eval(), card
+    if card.get("kind") != "dcgan":
+        raise checkpoints.CheckpointError(f"{path} is a {card.get('kind')!r} checkpoint, not a generator")
+    G = dcgan.build_generator(card["preset"], card.get("z_dim", dcgan.Z_DIM))
+    checkpoints.load_into(path, {"G": G})
+    return G.to(device).eval(), card
+
+
+def sample(args) -> int:
+    from .image_training import generate_images
+    from .images import save_png, tile
+
+    G, card = load_generator(args.name)
+    labels = None
+    if card.get("kind") == "cgan":
+        from .cgan import balanced_labels
+        from .image_training import generate_conditional
+
+        if args.label is not None and not 0 <= args.label <= 9:
+            raise ValueError(f"--label must be a digit 0..9, got {args.label}")
+        labels = (np.full(args.n, args.label, np.int64) if args.label is not None
+                  else balanced_labels(args.n).numpy())
+        images = generate_conditional(G, labels, args.seed, card.get("z_dim", 100))
+    elif args.label is not None:
+        raise ValueError(f"--label needs a conditional generator; {args.name} is a {card.get('kind')!r} checkpoint")
+    else:
+        images = generate_images(G, args.n, args.seed, card.get("z_dim", 100))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".png":
+        save_png(tile(images), out)
+    elif out.suffix == ".npz":
+        np.savez_compressed(out, images=images, **({} if labels is None else {"labels": labels.astype(np.uint8)}))
+    else:
+        raise SystemExit(f"--out must end in .png (a tiled grid) or .npz (images uint8 N x 28 x 28), got {out}")
+    print(f"wrote {len(images)} samples to {out}")
+    return 0
+
+
+def evaluate(args) -> int:
+    from .classifier import CLASSIFIER_NAME, Evaluator
+    from .image_training import generate_images
+
+    path = resolve(args.name)
+    G, card = load_generator(path)
+    evaluator = Evaluator(resolve(args.classifier) if args.classifier else CLASSIFIER_NAME)
+    if card.get("kind") == "cgan":
+        from .cgan import balanced_labels
+        from .image_training import evaluate_conditional, generate_conditional
+
+        labels = balanced_labels(args.n).numpy()
+        metrics = evaluate_conditional(evaluator, generate_conditional(G, labels, args.seed, card.get("z_dim", 100)),
+                                       labels) | {"sample_seed": args.seed}
+        print(f"agreement {metrics['agreement']:.4f} per digit {[round(a, 4) for a in metrics['agreement_per_digit']]}")
+    else:
+        metrics = evaluator.evaluate(generate_images(G, args.n, args.seed, card.get("z_dim", 100))) | {"sample_seed": args.seed}
+    print(f"MNIST score {metrics['mnist_score']:.3f} on {args.n} samples; classes {metrics['class_histogram']}; "
+          f"Frechet {metrics['frechet_distance']:.3f} (real test vs train {metrics['frechet_baseline_test_vs_train']:.3f})")
+    if args.write:
+        checkpoints.update_card(path, metrics=metrics)
+        print(f"updated {checkpoints.paths(path)[1]}")
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m gan_core", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train a model and write NAME.safetensors + NAME.json")
+    t.add_argument("model", choices=["classifier", "dcgan", "cgan"])
+    t.add_argument("--preset", default=None, help="DCGAN preset: book | small | tiny (default tiny); "
+                                                  "CGAN preset: compact | tiny (default compact)")
+    t.add_argument("--conditioning", default="modulate", help="CGAN: modulate (label embedding scales z's feature "
+                                                               "maps) | concat (one-hot label maps) | embed (label "
+                                                               "embedding multiplied into z)")
+    t.add_argument("--projection", action=argparse.BooleanOptionalAction, default=True,
+                   help="CGAN: D adds a projection term <embed(y), features>")
+    t.add_argument("--minibatch-std", action=argparse.BooleanOptionalAction, default=True,
+                   help="CGAN: D gets a minibatch standard-deviation channel (against within-digit collapse)")
+    t.add_argument("--epochs", type=float, default=3.0)
+    t.add_argument("--out", required=True, help="checkpoint name, e.g. pretrained/dcgan_mnist")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--batch-size", type=int, default=None)
+    t.add_argument("--lr", type=float, default=None)
+    t.add_argument("--loss", default="non_saturating")
+    t.add_argument("--d-steps", type=int, default=1)
+    t.add_argument("--label-flip", type=float, default=0.0)
+    t.add_argument("--label-smoothing", type=float, default=0.0)
+    t.add_argument("--ema", type=float, default=0.0,
+                   help="DCGAN: keep an EMA of G's weights with this decay (e.g. 0.999) and ship it as G")
+    t.add_argument("--resume", default=None, help="DCGAN: continue from this checkpoint (a CLI run's)")
+    t.add_argument("--lr-half-life", type=int, default=0, help="steps for the learning rates to halve (0: constant)")
+    t.add_argument("--device", default=None, help="cuda | mps | cpu (default: best available, or $GAN_DEVICE)")
+    t.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    t.add_argument("--classifier", default=None, help="evaluation classifier (default pretrained/mnist_classifier)")
+    t.add_argument("--eval-samples", type=int, default=10_000)
+    t.add_argument("--eval-every-min", type=float, default=0.0, help="MNIST score of 2,000 samples every N minutes")
+    t.add_argument("--checkpoint-every-min", type=float, default=5.0)
+    t.add_argument("--max-minutes", type=float, default=0.0, help="stop early after this wall time (0: no limit)")
+    s = sub.add_parser("sample", help="write samples of a generator as a .png grid or .npz")
+    s.add_argument("name")
+    s.add_argument("--n", type=int, default=64)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--label", type=int, default=None, help="CGAN: the digit to draw (default: N/10 of each)")
+    s.add_argument("--out", required=True)
+    e = sub.add_parser("evaluate", help="MNIST score, class histogram and Frechet distance of a generator")
+    e.add_argument("name")
+    e.add_argument("--n", type=int, default=10_000)
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--classifier", default=None)
+    e.add_argument("--write", action="store_true", help="store the metrics in the model card")
+    a = sub.add_parser("average", help="average the generators of several CGAN checkpoints of one run")
+    a.add_argument("names", nargs="+")
+    a.add_argument("--out", required=True)
+    a.add_argument("--eval-samples", type=int, default=10_000)
+    args = p.parse_args(argv)
+    if getattr(args, "threads", None):
+        torch.set_num_threads(args.threads)
+    if args.command == "train" and args.preset is None:
+        args.preset = "compact" if args.model == "cgan" else "tiny"
+    try:
+        if args.command == "train":
+            if args.model == "cgan":
+                return train_cgan(args)
+            return train_classifier(args) if args.model == "classifier" else train_dcgan(args)
+        if args.command == "sample":
+            return sample(args)
+        if args.command == "average":
+            return average_cgan(args)
+        return evaluate(args)
+    except (checkpoints.CheckpointError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

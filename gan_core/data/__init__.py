@@ -1,0 +1,4 @@
+"""Datasets for the image lessons (MNIST from the bundled IDX files)."""
+from .mnist import MNISTError, DeviceDataset, load_mnist, read_idx, to_float, to_uint8
+
+__all__ = ["MNISTError", "DeviceDataset", "load_mnist", "read_idx", "to_float", "to_uint8"]

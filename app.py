@@ -12,7 +12,7 @@ from ui.resources import device_label
 st.set_page_config(page_title="GAN Classroom", page_icon=str(Path(__file__).parent / "ui" / "favicon.png"),
                    layout="wide")
 
-home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
+home = st.Page("lessons/home.py", title="Home", icon=":material/home:", default=True)
 nav = {"": [home]}
 for section in SECTIONS:
     pages = [st.Page(l.path, title=l.title, icon=l.icon) for l in LESSONS if l.section == section]

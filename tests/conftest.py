@@ -10,7 +10,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.chdir(ROOT)  # the app resolves pages/ and data/ relative to the project root
+os.chdir(ROOT)  # the app resolves lessons/ and data/ relative to the project root
 torch.set_num_threads(1)  # as the app does (gan_core.device.configure_threads): robust on a busy machine
 
 
@@ -25,13 +25,13 @@ def full_error_details():
 
 @pytest.fixture
 def app_page():
-    """Open the app at a page path ('pages/minimax.py') and return the rendered AppTest."""
+    """Open the app at a page path ('lessons/minimax.py') and return the rendered AppTest."""
     from streamlit.testing.v1 import AppTest
 
     def open_page(path: str, timeout: float = 120):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         at.run()
-        if path != "pages/home.py":
+        if path != "lessons/home.py":
             at.switch_page(path)
             at.run()
         assert not at.exception, [e.value for e in at.exception]

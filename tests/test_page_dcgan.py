@@ -5,7 +5,7 @@ import pytest
 
 from gan_core import checkpoints
 
-PAGE = "pages/dcgan_mnist.py"
+PAGE = "lessons/dcgan_mnist.py"
 
 
 def _step(at) -> int:

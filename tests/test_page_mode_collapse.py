@@ -5,7 +5,7 @@ import re
 
 from gan_core import mode_collapse as mc
 
-PAGE = "pages/mode_collapse.py"
+PAGE = "lessons/mode_collapse.py"
 
 
 def steps_shown(at) -> list[int]:

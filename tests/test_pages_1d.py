@@ -7,14 +7,14 @@ def chart_traces(at, index=0):
 
 
 def test_home_lists_lessons_and_device(app_page):
-    at = app_page("pages/home.py")
+    at = app_page("lessons/home.py")
     text = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
     assert "CPU" in text or "GPU" in text or "CUDA" in text
     assert "The minimax game" in " ".join(str(p.proto) for p in at.get("page_link"))
 
 
 def test_minimax_slider_changes_jsd(app_page):
-    at = app_page("pages/minimax.py")
+    at = app_page("lessons/minimax.py")
     jsd = lambda: next(m.value for m in at.metric if m.label.startswith("JSD"))
     before = jsd()
     at.slider(key="mm_mu_g").set_value(0.0).run()
@@ -24,7 +24,7 @@ def test_minimax_slider_changes_jsd(app_page):
 
 
 def test_inverse_cdf_page_renders_and_trains(app_page):
-    at = app_page("pages/inverse_cdf.py")
+    at = app_page("lessons/inverse_cdf.py")
     assert len(at.get("plotly_chart")) >= 3
     at.selectbox(key="icdf_target").set_value("Exponential (rate 1)").run()
     at.button(key="icdf_run_start").click().run()
@@ -34,7 +34,7 @@ def test_inverse_cdf_page_renders_and_trains(app_page):
 
 
 def test_live_page_start_advances_and_shows_both_histograms(app_page):
-    at = app_page("pages/gaussian_gan.py")
+    at = app_page("lessons/gaussian_gan.py")
     at.selectbox(key="g1_preset").set_value("Fast").run()
     at.button(key="g1_run_start").click().run()
     first = at.session_state["g1_run"].snapshot.step
@@ -47,7 +47,7 @@ def test_live_page_start_advances_and_shows_both_histograms(app_page):
 
 
 def test_live_page_divergence_is_explained(app_page):
-    at = app_page("pages/gaussian_gan.py")
+    at = app_page("lessons/gaussian_gan.py")
     at.selectbox(key="g1_preset").set_value("Fast").run()
     at.number_input(key="g1_lr_d").set_value(1e4).run()
     at.number_input(key="g1_lr_g").set_value(1e4).run()

@@ -14,12 +14,25 @@ class Lesson:
 
 
 LESSONS = [
-    Lesson("pages/minimax.py", "The minimax game", ":material/balance:", "Theory",
+    Lesson("lessons/minimax.py", "The minimax game", ":material/balance:", "Theory",
            "V(D,G), the optimal discriminator D*, the Jensen–Shannon divergence, why generators use the "
            "non-saturating loss, and how the Wasserstein distance behaves where JSD saturates."),
-    Lesson("pages/inverse_cdf.py", "Inverse-CDF mapping", ":material/swap_calls:", "Theory",
+    Lesson("lessons/inverse_cdf.py", "Inverse-CDF mapping", ":material/swap_calls:", "Theory",
            "A generator is a learned map from noise to data: X = F⁻¹(Z) done by hand, then learned by a GAN."),
-    Lesson("pages/gaussian_gan.py", "Train a 1-D GAN", ":material/show_chart:", "Train",
-           "The seminar's 1-D Gaussian GAN trained live: histograms converge and D(x) flattens to ½."),]
+    Lesson("lessons/gaussian_gan.py", "Train a 1-D GAN", ":material/show_chart:", "Train",
+           "The seminar's 1-D Gaussian GAN trained live: histograms converge and D(x) flattens to ½."),
+    Lesson("lessons/mode_collapse.py", "Mode collapse and its cures", ":material/scatter_plot:", "Train",
+           "Watch a GAN collapse onto a few modes of the 8-Gaussian ring and the 25-Gaussian grid, then cure it "
+           "(packing, mini-batch features, WGAN-GP, unrolling, replay) with measured mode coverage."),
+    Lesson("lessons/dcgan_mnist.py", "DCGAN on MNIST", ":material/grid_view:", "Train",
+           "The seeds' deep convolutional GAN trained live on handwritten digits: G's progression on fixed noise, "
+           "D(x) and D(G(z)), and an MNIST score, Fréchet distance and digit histogram to judge it."),
+    Lesson("lessons/conditional_gan.py", "Conditional GAN", ":material/pin:", "Generate",
+           "Slide to a digit and get it in many handwritings: G(z | y) with the label as an extra input, the "
+           "classifier's verdict under every sample, and the style-vs-content table."),
+    Lesson("lessons/latent_space.py", "Latent space", ":material/linear_scale:", "Generate",
+           "Walk between latent points (lerp vs slerp), morph a 3 into an 8, and do vector arithmetic with "
+           "measurable attributes: stroke thickness and slant."),
+]
 
 SECTIONS = ("Theory", "Train", "Generate")

@@ -45,6 +45,8 @@ INTERACTIONS = {
     "minimax": move_first_slider,
     "gaussian_gan": start_and_watch_steps,
     "inverse_cdf": start_and_watch_steps,
+    "mode_collapse": start_and_watch_steps,
+    "dcgan_mnist": start_and_watch_steps,
 }
 
 

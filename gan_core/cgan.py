@@ -35,6 +35,7 @@ import torch
 from torch import nn
 
 from .dcgan import Reshape, count_parameters, init_weights
+from .models import recalibrate_batchnorm
 
 Z_DIM = 100
 N_CLASSES = 10
@@ -200,27 +201,6 @@ __all__ = ["ConditionalGenerator", "ConditionalDiscriminator", "build", "build_g
            "count_parameters", "Reshape", "Z_DIM", "N_CLASSES", "CONDITIONING", "PRESETS", "DESCRIPTIONS"]
 
 
-@torch.no_grad()
-def recalibrate_batchnorm(G: nn.Module, batches: int = 8, batch: int = 250, seed: int = 0) -> None:
-    """Re-measure a conditional G's batch-norm running statistics (cumulative average) on fresh noise
-    and balanced labels: needed for weights that were averaged rather than trained."""
-    bns = [m for m in G.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    saved = [m.momentum for m in bns]
-    for m in bns:
-        m.reset_running_stats()
-        m.momentum = None
-    gen = torch.Generator().manual_seed(seed)
-    was_training = G.training
-    G.train()
-    try:
-        for _ in range(batches):
-            G(torch.randn(batch, G.z_dim, generator=gen), balanced_labels(batch)[torch.randperm(batch, generator=gen)])
-    finally:
-        for m, mom in zip(bns, saved):
-            m.momentum = mom
-        G.train(was_training)
-
-
 def average_generators(generators: list[nn.Module]) -> nn.Module:
     """A generator whose weights are the mean of several snapshots' (Polyak averaging over checkpoints),
     with its batch-norm statistics re-measured."""
@@ -230,5 +210,6 @@ def average_generators(generators: list[nn.Module]) -> nn.Module:
     with torch.no_grad():
         for name, p in avg.named_parameters():
             p.copy_(torch.stack([dict(g.named_parameters())[name] for g in generators]).mean(0))
-    recalibrate_batchnorm(avg)
+    recalibrate_batchnorm(avg, lambda gen: avg(torch.randn(250, avg.z_dim, generator=gen),
+                                                balanced_labels(250)[torch.randperm(250, generator=gen)]))
     return avg.eval()

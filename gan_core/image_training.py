@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from . import dcgan
+from .models import recalibrate_batchnorm
 from .data.mnist import DeviceDataset, to_uint8
 from .images import tile
 from .training import EXPLODED, GANTrainer, Snapshot, TrainConfig
@@ -93,7 +94,9 @@ class ImageGANTrainer(GANTrainer):
         if self.G_ema is None:
             return self.G
         if self._ema_calibrated != self.step_count:
-            recalibrate_batchnorm(self.G_ema, self.config.z_dim, self.device, seed=self.config.seed + 11)
+            G, z_dim, device = self.G_ema, self.config.z_dim, self.device
+            recalibrate_batchnorm(G, lambda gen: G(torch.randn(256, z_dim, generator=gen).to(device)),
+                                  seed=self.config.seed + 11)
             self._ema_calibrated = self.step_count
         return self.G_ema
 
@@ -181,30 +184,6 @@ class ImageGANTrainer(GANTrainer):
             metrics=self.metrics,
             metrics_history=list(self.metrics_history),
         )
-
-
-@torch.no_grad()
-def recalibrate_batchnorm(G: torch.nn.Module, z_dim: int, device, batches: int = 8, batch: int = 256,
-                          seed: int = 0) -> None:
-    """Re-measure G's batch-norm running statistics on fresh noise (cumulative average): needed for
-    weights that were averaged rather than trained, such as an EMA generator."""
-    bns = [m for m in G.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
-    if not bns:
-        return
-    saved = [m.momentum for m in bns]
-    for m in bns:
-        m.reset_running_stats()
-        m.momentum = None
-    gen = torch.Generator().manual_seed(seed)
-    was_training = G.training
-    G.train()
-    try:
-        for _ in range(batches):
-            G(torch.randn(batch, z_dim, generator=gen).to(device))
-    finally:
-        for m, mom in zip(bns, saved):
-            m.momentum = mom
-        G.train(was_training)
 
 
 @torch.no_grad()

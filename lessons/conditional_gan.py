@@ -5,13 +5,11 @@ import time
 import numpy as np
 import streamlit as st
 
-from gan_core import checkpoints
-from gan_core.classifier import CLASSIFIER_NAME, Evaluator, classify
+from gan_core.classifier import classify
 from gan_core.image_training import CGANConfig, ConditionalImageGANTrainer
-from gan_core.latent import LatentModel
 from ui import plots
 from ui.live import controls, get_run, live_view, show_status
-from ui.resources import training_device
+from ui.resources import digit_classifier, pretrained_generator, training_device
 
 PRETRAINED = "pretrained/cgan_mnist"
 KEY = "cgan_live"
@@ -37,29 +35,12 @@ st.markdown(
 )
 
 
-@st.cache_resource
-def load_cgan():
-    """The shipped CGAN, loaded once per process, read-only (eval mode, no gradients)."""
-    try:
-        return LatentModel.load(PRETRAINED), None
-    except checkpoints.CheckpointError as exc:
-        return None, str(exc)
-
-
-@st.cache_resource
-def judge():
-    try:
-        return Evaluator(CLASSIFIER_NAME)
-    except checkpoints.CheckpointError:
-        return None
-
-
-model, error = load_cgan()
+model, error = pretrained_generator(PRETRAINED)
 if model is None:
     st.error(f"The pretrained CGAN is missing: {error}. Train it with "
              f"`python -m gan_core train cgan --out {PRETRAINED}`.", icon=":material/error:")
     st.stop()
-evaluator = judge()
+evaluator = digit_classifier()
 if evaluator is None:
     st.warning("The evaluation classifier (pretrained/mnist_classifier) is missing: no verdicts under the digits.")
 STYLE_NAMES = {"concat": "one-hot label maps", "embed": "a label embedding multiplied into z",

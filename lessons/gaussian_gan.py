@@ -1,7 +1,6 @@
 """Lesson: the seminar's 1-D Gaussian GAN, trained live."""
 from dataclasses import asdict, fields
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.distributions import TARGETS_1D
@@ -9,7 +8,7 @@ from gan_core.losses import LOSSES
 from gan_core.models import ACTIVATIONS
 from gan_core.training import OPTIMIZERS, PRESETS_1D, DistributionConfig, DistributionTrainer
 from ui import live
-from ui.plots import curves, histograms, layout
+from ui.plots import curves, histograms
 
 KEY = "g1"
 RUN_KEY = "g1_run"

@@ -4,11 +4,10 @@ import math
 import numpy as np
 import streamlit as st
 
-from gan_core import checkpoints
-from gan_core.classifier import CLASSIFIER_NAME, Evaluator, classify
-from gan_core.images import tile
-from gan_core.latent import ATTRIBUTES, LatentModel, arithmetic_demo, interpolate, lerp, measure
+from gan_core.classifier import classify
+from gan_core.latent import ATTRIBUTES, arithmetic_demo, interpolate, lerp, measure
 from ui import plots
+from ui.resources import digit_classifier, pretrained_generator
 
 MODELS = {"cgan": ("Conditional GAN (pretrained)", "pretrained/cgan_mnist"),
           "dcgan": ("DCGAN (pretrained)", "pretrained/dcgan_mnist")}
@@ -23,21 +22,8 @@ st.markdown(
 )
 
 
-@st.cache_resource
 def load_model(key: str):
-    """A pretrained generator, loaded once per process and never modified (eval mode, no gradients)."""
-    try:
-        return LatentModel.load(MODELS[key][1]), None
-    except checkpoints.CheckpointError as exc:
-        return None, str(exc)
-
-
-@st.cache_resource
-def judge():
-    try:
-        return Evaluator(CLASSIFIER_NAME)
-    except checkpoints.CheckpointError:
-        return None
+    return pretrained_generator(MODELS[key][1])
 
 
 @st.cache_resource(show_spinner="Finding the attribute direction ...")
@@ -51,7 +37,7 @@ def demo(key: str, attribute: str, digit_a: int, digit_c: int, k: int, seed: int
 
 
 def classify_fn(images: np.ndarray) -> np.ndarray:
-    return classify(judge().model, images)[0]
+    return classify(digit_classifier().model, images)[0]
 
 
 key = st.radio("Model", list(MODELS), format_func=lambda k: MODELS[k][0], horizontal=True, key="lat_model")
@@ -62,7 +48,7 @@ if model is None:
                   "Train it with `python -m gan_core train cgan --out pretrained/cgan_mnist`."),
                icon=":material/hourglass_empty:")
     st.stop()
-evaluator = judge()
+evaluator = digit_classifier()
 if evaluator is None:
     st.error("The evaluation classifier (pretrained/mnist_classifier) is missing; this page needs it.")
     st.stop()

@@ -1,5 +1,4 @@
 """Latent space: lerp and slerp, attribute measures, concept vectors, and the CGAN's thickness direction."""
-import math
 
 import numpy as np
 import pytest

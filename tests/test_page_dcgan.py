@@ -1,7 +1,6 @@
 """AppTest: the DCGAN page renders, Start trains, the pretrained DCGAN loads and shows its grid."""
 import re
 
-import pytest
 
 from gan_core import checkpoints
 

@@ -15,3 +15,29 @@ def training_device() -> torch.device:
 
 def device_label() -> str:
     return describe(training_device())
+
+
+@st.cache_resource
+def pretrained_generator(name: str):
+    """(LatentModel, None), or (None, why) when the weights are missing or broken; loaded once per process.
+
+    Shared by every session and never modified (eval mode, no gradients)."""
+    from gan_core import checkpoints
+    from gan_core.latent import LatentModel
+
+    try:
+        return LatentModel.load(name), None
+    except checkpoints.CheckpointError as exc:
+        return None, str(exc)
+
+
+@st.cache_resource
+def digit_classifier():
+    """The shipped MNIST classifier as an Evaluator, or None when its weights are missing or broken."""
+    from gan_core import checkpoints
+    from gan_core.classifier import CLASSIFIER_NAME, Evaluator
+
+    try:
+        return Evaluator(CLASSIFIER_NAME)
+    except checkpoints.CheckpointError:
+        return None

@@ -108,6 +108,34 @@ def train_classifier(args) -> int:
     return 0
 
 
+def _train_loop(trainer, total: int, args, save_partial, on_eval=None) -> None:
+    """Train to `total` steps with a progress bar, the --max-minutes budget, periodic checkpoints
+    (`save_partial()`) and, every --eval-every-min, `on_eval()` whose text joins the bar's line.
+    The DCGAN and CGAN commands share it; a diverged run ends with the trainer's explanation."""
+    bar = Progress(total)
+    deadline = time.monotonic() + args.max_minutes * 60 if args.max_minutes else None
+    last_ckpt = last_eval = time.monotonic()
+    while trainer.step_count < total and trainer.status != "diverged":
+        snap = trainer.step(min(trainer.chunk, total - trainer.step_count))
+        now = time.monotonic()
+        extra = ""
+        if on_eval and args.eval_every_min and now - last_eval >= args.eval_every_min * 60:
+            extra = on_eval()
+            last_eval = now
+        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
+                   f"epoch {snap.epoch:.2f} | {snap.images_per_s:,.0f} img/s | D {snap.d_loss:.3f} G {snap.g_loss:.3f} | "
+                   f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}{extra}", force=bool(extra))
+        if args.checkpoint_every_min and now - last_ckpt >= args.checkpoint_every_min * 60:
+            save_partial()
+            last_ckpt = now
+        if deadline and now > deadline:
+            print(f"\nstopping at the --max-minutes budget ({args.max_minutes} min)", file=sys.stderr)
+            break
+    bar.close()
+    if trainer.status == "diverged":
+        print(trainer.message, file=sys.stderr)
+
+
 def _dcgan_card(trainer, device, args, metrics=None, partial=False) -> dict:
     from .dcgan import DESCRIPTIONS, count_parameters
     from .training import config_dict
@@ -159,34 +187,19 @@ def train_dcgan(args) -> int:
         evaluator = Evaluator(classifier, device)
     except checkpoints.CheckpointError as exc:
         print(f"note: no evaluation metrics ({exc})", file=sys.stderr)
-    bar = Progress(total)
     print(f"Training DCGAN '{args.preset}' on {describe(device)}: {args.epochs} epochs = {total} steps "
           f"of batch {cfg.batch_size}", file=sys.stderr)
-    deadline = time.monotonic() + args.max_minutes * 60 if args.max_minutes else None
-    last_ckpt = last_eval = time.monotonic()
-    while trainer.step_count < total and trainer.status != "diverged":
-        snap = trainer.step(min(trainer.chunk, total - trainer.step_count))
-        now = time.monotonic()
-        extra = ""
-        if evaluator and args.eval_every_min and now - last_eval >= args.eval_every_min * 60:
-            m = trainer.evaluate(evaluator, n=2000)
-            last_eval = now
-            extra = f" | score(2k) {m['mnist_score']:.2f} FD {m['frechet_distance']:.1f}"
-            print(f"\nstep {trainer.step_count} epoch {trainer.epoch:.2f} {_hms(trainer.elapsed)}: MNIST score(2000) "
-                  f"{m['mnist_score']:.3f} hist {m['class_histogram']} FD {m['frechet_distance']:.2f}", file=sys.stderr)
-        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
-                   f"epoch {snap.epoch:.2f} | {snap.images_per_s:,.0f} img/s | D {snap.d_loss:.3f} G {snap.g_loss:.3f} | "
-                   f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}{extra}", force=bool(extra))
-        if args.checkpoint_every_min and now - last_ckpt >= args.checkpoint_every_min * 60:
-            checkpoints.save(args.out, {"G": trainer.sampler, "D": trainer.D},
-                             _dcgan_card(trainer, device, args, partial=True))
-            last_ckpt = now
-        if deadline and now > deadline:
-            print(f"\nstopping at the --max-minutes budget ({args.max_minutes} min)", file=sys.stderr)
-            break
-    bar.close()
-    if trainer.status == "diverged":
-        print(trainer.message, file=sys.stderr)
+
+    def report() -> str:
+        m = trainer.evaluate(evaluator, n=2000)
+        print(f"\nstep {trainer.step_count} epoch {trainer.epoch:.2f} {_hms(trainer.elapsed)}: MNIST score(2000) "
+              f"{m['mnist_score']:.3f} hist {m['class_histogram']} FD {m['frechet_distance']:.2f}", file=sys.stderr)
+        return f" | score(2k) {m['mnist_score']:.2f} FD {m['frechet_distance']:.1f}"
+
+    _train_loop(trainer, total, args,
+                lambda: checkpoints.save(args.out, {"G": trainer.sampler, "D": trainer.D},
+                                         _dcgan_card(trainer, device, args, partial=True)),
+                report if evaluator else None)
     metrics = {}
     if evaluator is None:  # the classifier may have been trained meanwhile
         try:
@@ -236,41 +249,27 @@ def train_cgan(args) -> int:
     trainer = ConditionalImageGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data.steps_per_epoch(cfg.batch_size)))
     evaluator = Evaluator(resolve(args.classifier) if args.classifier else CLASSIFIER_NAME, device)
-    bar = Progress(total)
     print(f"Training CGAN '{cfg.preset}' ({cfg.conditioning}) on {describe(device)}: {args.epochs} epochs = "
           f"{total} steps of batch {cfg.batch_size}", file=sys.stderr)
-    deadline = time.monotonic() + args.max_minutes * 60 if args.max_minutes else None
-    last_ckpt = last_eval = time.monotonic()
     best = None
     best_name = ROOT / "runs" / (Path(args.out).name + "_best")  # runs/ is git-ignored
-    while trainer.step_count < total and trainer.status != "diverged":
-        snap = trainer.step(min(trainer.chunk, total - trainer.step_count))
-        now = time.monotonic()
-        extra = ""
-        if args.eval_every_min and now - last_eval >= args.eval_every_min * 60:
-            m = trainer.evaluate(evaluator, n=2000)
-            last_eval = now
-            extra = f" | agree(2k) {m['agreement']:.3f} min {m['agreement_min']:.3f} score {m['mnist_score']:.2f}"
-            print(f"\nstep {trainer.step_count} epoch {trainer.epoch:.2f} {_hms(trainer.elapsed)}: agreement(2000) "
-                  f"{m['agreement']:.4f} per digit {[round(a, 3) for a in m['agreement_per_digit']]} MNIST score "
-                  f"{m['mnist_score']:.3f} FD {m['frechet_distance']:.2f}", file=sys.stderr)
-            key = (m["agreement_min"], m["mnist_score"])
-            if best is None or key > best:
-                best = key
-                checkpoints.save(best_name, {"G": trainer.G, "D": trainer.D},
-                                 _cgan_card(trainer, device, m, partial=True))
-        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
-                   f"epoch {snap.epoch:.2f} | {snap.images_per_s:,.0f} img/s | D {snap.d_loss:.3f} G {snap.g_loss:.3f} | "
-                   f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}{extra}", force=bool(extra))
-        if args.checkpoint_every_min and now - last_ckpt >= args.checkpoint_every_min * 60:
-            checkpoints.save(args.out, {"G": trainer.G, "D": trainer.D}, _cgan_card(trainer, device, partial=True))
-            last_ckpt = now
-        if deadline and now > deadline:
-            print(f"\nstopping at the --max-minutes budget ({args.max_minutes} min)", file=sys.stderr)
-            break
-    bar.close()
-    if trainer.status == "diverged":
-        print(trainer.message, file=sys.stderr)
+
+    def report() -> str:
+        nonlocal best
+        m = trainer.evaluate(evaluator, n=2000)
+        print(f"\nstep {trainer.step_count} epoch {trainer.epoch:.2f} {_hms(trainer.elapsed)}: agreement(2000) "
+              f"{m['agreement']:.4f} per digit {[round(a, 3) for a in m['agreement_per_digit']]} MNIST score "
+              f"{m['mnist_score']:.3f} FD {m['frechet_distance']:.2f}", file=sys.stderr)
+        key = (m["agreement_min"], m["mnist_score"])
+        if best is None or key > best:
+            best = key
+            checkpoints.save(best_name, {"G": trainer.G, "D": trainer.D}, _cgan_card(trainer, device, m, partial=True))
+        return f" | agree(2k) {m['agreement']:.3f} min {m['agreement_min']:.3f} score {m['mnist_score']:.2f}"
+
+    _train_loop(trainer, total, args,
+                lambda: checkpoints.save(args.out, {"G": trainer.G, "D": trainer.D},
+                                         _cgan_card(trainer, device, partial=True)),
+                report)
     print(f"Evaluating {args.eval_samples} samples ({args.eval_samples // 10} per digit) ...", file=sys.stderr)
     metrics = trainer.evaluate(evaluator, n=args.eval_samples, seed=0) | {"sample_seed": 0}
     w, c = checkpoints.save(args.out, {"G": trainer.G, "D": trainer.D}, _cgan_card(trainer, device, metrics))

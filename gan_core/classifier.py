@@ -111,12 +111,16 @@ def random_shift(x: torch.Tensor, shift: int, gen: torch.Generator) -> torch.Ten
 
 
 class ClassifierTrainer:
-    def __init__(self, config: ClassifierConfig, device: torch.device | str = "cpu"):
+    """Trains the CNN on MNIST by default, or on any labelled digit set (`images`, `labels`)."""
+
+    def __init__(self, config: ClassifierConfig, device: torch.device | str = "cpu",
+                 images: np.ndarray | None = None, labels: np.ndarray | None = None):
         self.config = config
         self.device = torch.device(device)
         torch.manual_seed(config.seed)
         self.model = MNISTClassifier(config.width).to(self.device)
-        self.data = DeviceDataset.mnist("train", self.device, seed=config.seed)
+        self.data = (DeviceDataset.mnist("train", self.device, seed=config.seed) if images is None
+                     else DeviceDataset(images, labels, self.device, seed=config.seed))
         self.opt = torch.optim.Adam(self.model.parameters(), lr=config.lr)
         self.total_steps = max(1, int(config.epochs * self.data.steps_per_epoch(config.batch_size)))
         self.gen = torch.Generator(device=self.device).manual_seed(config.seed + 1)
@@ -174,6 +178,20 @@ class ClassifierTrainer:
 # --- the shipped classifier as a judge of generated digits ---------------------------------------
 ROOT = Path(__file__).resolve().parents[1]
 CLASSIFIER_NAME = ROOT / "pretrained" / "mnist_classifier"
+# The typeset-digit reader judges the CycleGAN's handwritten -> typeset translations: the MNIST
+# classifier reads clean typeset digits poorly, so domain B gets a reader of its own.
+TYPESET_READER_NAME = ROOT / "pretrained" / "typeset_reader"
+TYPESET_TRAIN_SEED, TYPESET_HELDOUT_SEED = 0, 12_345  # the reader never sees the held-out renders
+
+
+def load_reader(name=CLASSIFIER_NAME, device: torch.device | str = "cpu") -> MNISTClassifier:
+    """A shipped digit reader (the MNIST classifier or the typeset reader), in eval mode."""
+    from . import checkpoints
+
+    card = checkpoints.read_card(name)
+    model = MNISTClassifier(card.get("config", {}).get("width", 32))
+    checkpoints.load_into(name, {"model": model})
+    return model.to(device).eval()
 
 
 class FeatureStats(nn.Module):

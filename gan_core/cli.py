@@ -3,6 +3,9 @@
     python -m gan_core train classifier --epochs 3 --out pretrained/mnist_classifier
     python -m gan_core train dcgan --preset small --epochs 12 --out pretrained/dcgan_mnist
     python -m gan_core train cgan --conditioning modulate --epochs 8 --out pretrained/cgan_mnist
+    python -m gan_core train typeset_reader --epochs 2 --out pretrained/typeset_reader
+    python -m gan_core train cyclegan --epochs 2 --out pretrained/cyclegan_digits
+    python -m gan_core sample cyclegan_digits --direction AB --n 100 --out ab.npz  (inputs, images, labels)
     python -m gan_core sample cgan_mnist --n 100 [--label 3] --out digits.npz   (images + labels)
     python -m gan_core sample dcgan_mnist --n 64 --seed 0 --out grid.png      (or .npz)
     python -m gan_core evaluate dcgan_mnist --n 10000                        (metrics into the card)
@@ -78,6 +81,48 @@ def resolve(name: str) -> Path:
 
 
 # --- train ---------------------------------------------------------------------------------------
+def train_typeset_reader(args) -> int:
+    """The CycleGAN's judge of domain B: the classifier's CNN trained on rendered typeset digits."""
+    from .classifier import (TYPESET_HELDOUT_SEED, TYPESET_TRAIN_SEED, ClassifierConfig, ClassifierTrainer,
+                             accuracy)
+    from .data.typeset import typeset_digits
+
+    device = pick_device(args.device)
+    n_train, n_held = args.typeset_train, 10_000
+    print(f"Rendering {n_train:,} training and {n_held:,} held-out typeset digits ...", file=sys.stderr)
+    images, labels = typeset_digits(n_train, seed=TYPESET_TRAIN_SEED)
+    held_x, held_y = typeset_digits(n_held, seed=TYPESET_HELDOUT_SEED)
+    cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128, lr=args.lr or 2e-3)
+    trainer = ClassifierTrainer(cfg, device, images, labels)
+    _fit_classifier(trainer, f"the typeset-digit reader on {describe(device)}", args.epochs)
+    from .data.mnist import load_mnist
+
+    mnist_x, mnist_y = load_mnist("test")
+    metrics = {"heldout_accuracy": accuracy(trainer.model, held_x, held_y), "heldout_n": n_held,
+               "heldout_seed": TYPESET_HELDOUT_SEED, "mnist_test_accuracy": accuracy(trainer.model, mnist_x, mnist_y)}
+    card = {"kind": "typeset_reader",
+            "architecture": "the MNIST classifier's CNN (conv32-pool-conv64-pool-conv64-fc128) trained on "
+                            "typeset digits rendered by gan_core.data.typeset",
+            "config": vars(cfg) | {"typeset_train": n_train, "typeset_train_seed": TYPESET_TRAIN_SEED},
+            "steps": trainer.step_count, "epochs": round(trainer.data.epoch_progress, 3),
+            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "metrics": metrics}
+    w, c = checkpoints.save(args.out, {"model": trainer.model}, card)
+    print(f"held-out typeset accuracy {metrics['heldout_accuracy']:.4f} ({n_held:,} renders); on MNIST test "
+          f"{metrics['mnist_test_accuracy']:.4f}\nwrote {w} and {c}")
+    return 0
+
+
+def _fit_classifier(trainer, what: str, epochs: float) -> None:
+    total = trainer.total_steps
+    bar = Progress(total)
+    print(f"Training {what}: {epochs} epochs, {total} steps", file=sys.stderr)
+    while trainer.step_count < total:
+        snap = trainer.train_for(0.5) if total - trainer.step_count > 10 else trainer.step(total - trainer.step_count)
+        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
+                   f"epoch {snap.epoch:.2f} | loss {snap.loss:.4f} | batch acc {snap.train_acc:.3f}")
+    bar.close()
+
+
 def train_classifier(args) -> int:
     from .classifier import ClassifierConfig, ClassifierTrainer, classifier_modules, reference_metrics
 
@@ -85,14 +130,7 @@ def train_classifier(args) -> int:
     cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128,
                            lr=args.lr or 2e-3)
     trainer = ClassifierTrainer(cfg, device)
-    total = trainer.total_steps
-    bar = Progress(total)
-    print(f"Training the MNIST classifier on {describe(device)}: {args.epochs} epochs, {total} steps", file=sys.stderr)
-    while trainer.step_count < total:
-        snap = trainer.train_for(0.5) if total - trainer.step_count > 10 else trainer.step(total - trainer.step_count)
-        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
-                   f"epoch {snap.epoch:.2f} | loss {snap.loss:.4f} | batch acc {snap.train_acc:.3f}")
-    bar.close()
+    _fit_classifier(trainer, f"the MNIST classifier on {describe(device)}", args.epochs)
     print("Measuring test accuracy and feature statistics ...", file=sys.stderr)
     metrics, train_stats, test_stats = reference_metrics(trainer.model)
     mods = {"model": trainer.model, "train_stats": train_stats, "test_stats": test_stats}
@@ -108,10 +146,15 @@ def train_classifier(args) -> int:
     return 0
 
 
-def _train_loop(trainer, total: int, args, save_partial, on_eval=None) -> None:
+def _gan_line(snap) -> str:
+    return (f"epoch {snap.epoch:.2f} | {snap.images_per_s:,.0f} img/s | D {snap.d_loss:.3f} G {snap.g_loss:.3f} | "
+            f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}")
+
+
+def _train_loop(trainer, total: int, args, save_partial, on_eval=None, line=_gan_line) -> None:
     """Train to `total` steps with a progress bar, the --max-minutes budget, periodic checkpoints
     (`save_partial()`) and, every --eval-every-min, `on_eval()` whose text joins the bar's line.
-    The DCGAN and CGAN commands share it; a diverged run ends with the trainer's explanation."""
+    The DCGAN, CGAN and CycleGAN commands share it; a diverged run ends with the trainer's explanation."""
     bar = Progress(total)
     deadline = time.monotonic() + args.max_minutes * 60 if args.max_minutes else None
     last_ckpt = last_eval = time.monotonic()
@@ -122,9 +165,8 @@ def _train_loop(trainer, total: int, args, save_partial, on_eval=None) -> None:
         if on_eval and args.eval_every_min and now - last_eval >= args.eval_every_min * 60:
             extra = on_eval()
             last_eval = now
-        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9),
-                   f"epoch {snap.epoch:.2f} | {snap.images_per_s:,.0f} img/s | D {snap.d_loss:.3f} G {snap.g_loss:.3f} | "
-                   f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}{extra}", force=bool(extra))
+        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9), line(snap) + extra,
+                   force=bool(extra))
         if args.checkpoint_every_min and now - last_ckpt >= args.checkpoint_every_min * 60:
             save_partial()
             last_ckpt = now
@@ -312,6 +354,68 @@ def average_cgan(args) -> int:
     return 0
 
 
+def _cyclegan_card(trainer, device, metrics=None, partial=False) -> dict:
+    from .dcgan import count_parameters
+    from .training import config_dict
+
+    c = trainer.config
+    return {"kind": "cyclegan", "dataset": "A: MNIST handwritten digits; B: typeset digits (gan_core.data.typeset)",
+            "architecture": f"G_AB, G_BA: U-Net-skipped residual encoder-decoders (width {c.width}, {c.blocks} "
+                            f"residual blocks, instance norm); D_A, D_B: 7x7 PatchGANs; least squares, "
+                            f"lambda_cycle {c.cycle_weight:g}, lambda_identity {c.identity_weight:g}, "
+                            f"pool of {c.replay_size} past translations",
+            "parameters": {"G_AB": count_parameters(trainer.G.AB), "G_BA": count_parameters(trainer.G.BA),
+                           "D_A": count_parameters(trainer.D.A), "D_B": count_parameters(trainer.D.B)},
+            "config": config_dict(c), "steps": trainer.step_count,
+            "epochs": round(trainer.data_a.epoch_progress, 3), "wall_time_s": round(trainer.elapsed, 1),
+            **_environment(device), "partial": partial, "status": trainer.status, "message": trainer.message,
+            "metrics": metrics or {}, "metrics_during_training": getattr(trainer, "metrics_history", []),
+            "loss_curves": {k: [round(v, 5) for v in vals] for k, vals in trainer.history.copy().items()}}
+
+
+def train_cyclegan(args) -> int:
+    """Both translators on the shared loop; label preservation measured periodically and at the end
+    with the MNIST classifier (for G_BA) and the typeset reader (for G_AB)."""
+    from .classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
+    from .cyclegan import CycleGANConfig, CycleGANTrainer, evaluate_translation
+
+    device = pick_device(args.device)
+    defaults = CycleGANConfig()
+    cfg = CycleGANConfig(seed=args.seed, batch_size=args.batch_size or defaults.batch_size,
+                         lr_g=args.lr or defaults.lr_g, lr_d=args.lr or defaults.lr_d,
+                         lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start,
+                         width=args.width or defaults.width, blocks=args.blocks or defaults.blocks)
+    trainer = CycleGANTrainer(cfg, device)
+    trainer.metrics_history = []
+    total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
+    mnist_reader, typeset_reader = load_reader(CLASSIFIER_NAME, device), load_reader(TYPESET_READER_NAME, device)
+    print(f"Training CycleGAN (handwritten <-> typeset) on {describe(device)}: {args.epochs} MNIST epochs = "
+          f"{total} steps of batch {cfg.batch_size}", file=sys.stderr)
+
+    def report() -> str:
+        m = evaluate_translation(trainer.G, mnist_reader, typeset_reader, n=500, seed=1)
+        trainer.metrics_history.append({"step": trainer.step_count, "elapsed_s": round(trainer.elapsed, 1),
+                                        **{k: m[k] for k in ("ab_label_kept", "ba_label_kept", "cycle_l1")}})
+        return f" | kept(500) AB {m['ab_label_kept']:.3f} BA {m['ba_label_kept']:.3f}"
+
+    def line(snap) -> str:
+        return (f"D {snap.d_loss:.3f} G {snap.g_loss:.3f} | cycle {snap.losses['cycle']:.3f} "
+                f"identity {snap.losses['identity']:.3f} | cycle L1 (8+8 fixed) {snap.cycle_l1:.3f}")
+
+    def modules() -> dict:
+        return {"G": trainer.G, "D": trainer.D}
+
+    _train_loop(trainer, total, args,
+                lambda: checkpoints.save(args.out, modules(), _cyclegan_card(trainer, device, partial=True)),
+                report, line)
+    print(f"Evaluating label preservation on {args.eval_samples} inputs per direction ...", file=sys.stderr)
+    metrics = evaluate_translation(trainer.G, mnist_reader, typeset_reader, n=args.eval_samples, seed=0)
+    w, c = checkpoints.save(args.out, modules(), _cyclegan_card(trainer, device, metrics))
+    print(f"label kept: AB (typeset reader on G_AB(a)) {metrics['ab_label_kept']:.4f}, BA (MNIST classifier on "
+          f"G_BA(b)) {metrics['ba_label_kept']:.4f}; mean cycle L1 {metrics['cycle_l1']:.4f}\nwrote {w} and {c}")
+    return 0 if trainer.status != "diverged" else 1
+
+
 # --- load, sample, evaluate ----------------------------------------------------------------------
 def load_generator(name, device: torch.device | str = "cpu"):
     """(G in eval mode, card) of a shipped or trained generator checkpoint (DCGAN or CGAN)."""
@@ -330,10 +434,41 @@ def load_generator(name, device: torch.device | str = "cpu"):
     return G.to(device).eval(), card
 
 
+def sample_cyclegan(args) -> int:
+    """N inputs of the source domain, their translations and digits, as .npz (or a .png strip pair)."""
+    from .cyclegan import load_cyclegan, source_digits, translate
+    from .images import save_png, tile
+
+    if args.direction not in ("AB", "BA"):
+        raise ValueError("a CycleGAN needs --direction AB (handwritten -> typeset) or BA (typeset -> handwritten)")
+    G, _ = load_cyclegan(resolve(args.name))
+    inputs, labels = source_digits(args.direction, args.n, args.seed)
+    images = translate(G, inputs, args.direction)
+    out = _output_path(args.out)
+    if out.suffix == ".png":
+        save_png(tile(np.concatenate([inputs, images]), cols=min(args.n, 16)), out)
+    else:
+        np.savez_compressed(out, inputs=inputs, images=images, labels=labels.astype(np.uint8))
+    print(f"wrote {len(images)} translations ({args.direction}) to {out}")
+    return 0
+
+
+def _output_path(out: str) -> Path:
+    out = Path(out)
+    if out.suffix not in (".png", ".npz"):
+        raise ValueError(f"--out must end in .png (a tiled grid) or .npz (images uint8 N x 28 x 28), got {out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def sample(args) -> int:
     from .image_training import generate_images
     from .images import save_png, tile
 
+    if checkpoints.read_card(resolve(args.name)).get("kind") == "cyclegan":
+        return sample_cyclegan(args)
+    if args.direction is not None:
+        raise ValueError(f"--direction is for CycleGAN checkpoints; {args.name} is not one")
     G, card = load_generator(args.name)
     labels = None
     if card.get("kind") == "cgan":
@@ -349,14 +484,11 @@ def sample(args) -> int:
         raise ValueError(f"--label needs a conditional generator; {args.name} is a {card.get('kind')!r} checkpoint")
     else:
         images = generate_images(G, args.n, args.seed, card.get("z_dim", 100))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = _output_path(args.out)
     if out.suffix == ".png":
         save_png(tile(images), out)
-    elif out.suffix == ".npz":
-        np.savez_compressed(out, images=images, **({} if labels is None else {"labels": labels.astype(np.uint8)}))
     else:
-        raise SystemExit(f"--out must end in .png (a tiled grid) or .npz (images uint8 N x 28 x 28), got {out}")
+        np.savez_compressed(out, images=images, **({} if labels is None else {"labels": labels.astype(np.uint8)}))
     print(f"wrote {len(images)} samples to {out}")
     return 0
 
@@ -391,7 +523,7 @@ def main(argv=None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train a model and write NAME.safetensors + NAME.json")
-    t.add_argument("model", choices=["classifier", "dcgan", "cgan"])
+    t.add_argument("model", choices=["classifier", "typeset_reader", "dcgan", "cgan", "cyclegan"])
     t.add_argument("--preset", default=None, help="DCGAN preset: book | small | tiny (default tiny); "
                                                   "CGAN preset: compact | tiny (default compact)")
     t.add_argument("--conditioning", default="modulate", help="CGAN: modulate (label embedding scales z's feature "
@@ -414,6 +546,10 @@ def main(argv=None) -> int:
                    help="DCGAN: keep an EMA of G's weights with this decay (e.g. 0.999) and ship it as G")
     t.add_argument("--resume", default=None, help="DCGAN: continue from this checkpoint (a CLI run's)")
     t.add_argument("--lr-half-life", type=int, default=0, help="steps for the learning rates to halve (0: constant)")
+    t.add_argument("--lr-decay-start", type=int, default=0, help="steps at the full learning rate before the decay")
+    t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16)")
+    t.add_argument("--blocks", type=int, default=None, help="CycleGAN: residual blocks (default 3)")
+    t.add_argument("--typeset-train", type=int, default=30_000, help="typeset reader: rendered training digits")
     t.add_argument("--device", default=None, help="cuda | mps | cpu (default: best available, or $GAN_DEVICE)")
     t.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     t.add_argument("--classifier", default=None, help="evaluation classifier (default pretrained/mnist_classifier)")
@@ -426,6 +562,8 @@ def main(argv=None) -> int:
     s.add_argument("--n", type=int, default=64)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--label", type=int, default=None, help="CGAN: the digit to draw (default: N/10 of each)")
+    s.add_argument("--direction", default=None, help="CycleGAN: AB (handwritten -> typeset) or BA (typeset -> "
+                                                     "handwritten); inputs are MNIST test / fresh typeset digits")
     s.add_argument("--out", required=True)
     e = sub.add_parser("evaluate", help="MNIST score, class histogram and Frechet distance of a generator")
     e.add_argument("name")
@@ -444,9 +582,8 @@ def main(argv=None) -> int:
         args.preset = "compact" if args.model == "cgan" else "tiny"
     try:
         if args.command == "train":
-            if args.model == "cgan":
-                return train_cgan(args)
-            return train_classifier(args) if args.model == "classifier" else train_dcgan(args)
+            return {"classifier": train_classifier, "typeset_reader": train_typeset_reader, "dcgan": train_dcgan,
+                    "cgan": train_cgan, "cyclegan": train_cyclegan}[args.model](args)
         if args.command == "sample":
             return sample(args)
         if args.command == "average":

@@ -217,3 +217,61 @@ def translate(G: GeneratorPair, images, direction: str, batch: int = 500) -> np.
     finally:
         net.train(was_training)
     return np.concatenate(out) if out else np.zeros((0, 28, 28), np.uint8)
+
+
+# --- the shipped translator: loading and judging it -----------------------------------------------
+EVAL_TYPESET_SEED = 50_000  # fresh typeset digits for evaluation, never rendered for training
+
+
+def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPair, dict]:
+    """(both generators in eval mode, card) of a checkpoint written by `train cyclegan`."""
+    from . import checkpoints
+
+    card = checkpoints.read_card(name)
+    if card.get("kind") != "cyclegan":
+        raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a CycleGAN")
+    G = GeneratorPair(card["config"]["width"], card["config"]["blocks"])
+    checkpoints.load_into(name, {"G": G})
+    return G.to(device).eval(), card
+
+
+def source_digits(direction: str, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """n inputs for a direction, with their digits: MNIST test digits (AB) or fresh typeset ones (BA)."""
+    if direction == "AB":
+        images, labels = load_mnist("test")
+        idx = np.random.default_rng(seed).choice(len(images), n, replace=False)
+        return images[idx], labels[idx]
+    if direction == "BA":
+        return typeset_digits(n, seed=EVAL_TYPESET_SEED + seed)
+    raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+
+
+def cycle_error(inputs: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
+    """Per-image mean |F(G(x)) - x| in the networks' [-1, 1] pixel units (0 = perfect cycle)."""
+    diff = np.abs(reconstructions.astype(np.float32) - inputs.astype(np.float32)) / 127.5
+    return diff.reshape(len(inputs), -1).mean(1)
+
+
+def evaluate_translation(G: GeneratorPair, mnist_reader: nn.Module, typeset_reader: nn.Module,
+                         n: int = 2000, seed: int = 0) -> dict[str, Any]:
+    """Does translation keep the digit? Each direction's output is read by its target domain's reader.
+
+    AB: the typeset reader reads G_AB(a) for n MNIST test digits; BA: the MNIST classifier reads
+    G_BA(b) for n fresh typeset digits. Also the cycle errors, and the readers on untranslated
+    inputs of the other domain (what translation has to fix)."""
+    from .classifier import classify
+
+    out: dict[str, Any] = {"n_per_direction": n, "sample_seed": seed}
+    for direction, reader, other in (("AB", typeset_reader, mnist_reader), ("BA", mnist_reader, typeset_reader)):
+        x, y = source_digits(direction, n, seed)
+        fx = translate(G, x, direction)
+        back = translate(G, fx, direction[::-1])
+        pred = classify(reader, fx)[0].argmax(1)
+        key = direction.lower()
+        out[f"{key}_label_kept"] = float((pred == y).mean())
+        out[f"{key}_label_kept_per_digit"] = [float((pred[y == d] == d).mean()) for d in range(10)]
+        out[f"{key}_untranslated_read_as_label"] = float((classify(reader, x)[0].argmax(1) == y).mean())
+        out[f"{key}_source_reader_on_inputs"] = float((classify(other, x)[0].argmax(1) == y).mean())
+        out[f"{key}_cycle_l1"] = float(cycle_error(x, back).mean())
+    out["cycle_l1"] = 0.5 * (out["ab_cycle_l1"] + out["ba_cycle_l1"])
+    return out

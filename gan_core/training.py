@@ -395,10 +395,12 @@ PRESETS_1D = {
         d_steps=20, g_steps=20, loss="non_saturating"),
     # Fits the same target in seconds: a wider leaky-ReLU D that gets two updates per G update,
     # Adam, and a learning-rate half-life so that the game settles instead of orbiting the target.
+    # Least squares and batch 1024: with BCE and batch 512, 2 of 6 seeds froze with the wrong
+    # spread once the learning rates had decayed (D(x) = 1/2, std 1.08); this fit 10 of 10 seeds.
     "Fast": DistributionConfig(
         noise="normal", g_hidden=(32, 32), d_hidden=(64, 64), g_activation="leaky_relu",
-        d_activation="leaky_relu", optimizer="adam", lr_g=2e-3, lr_d=2e-3, beta1=0.5, batch_size=512,
-        d_steps=2, g_steps=1, lr_half_life=400, loss="non_saturating"),
+        d_activation="leaky_relu", optimizer="adam", lr_g=2e-3, lr_d=2e-3, beta1=0.5, batch_size=1024,
+        d_steps=2, g_steps=1, lr_half_life=400, loss="least_squares"),
 }
 
 

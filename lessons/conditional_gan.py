@@ -8,7 +8,7 @@ import streamlit as st
 from gan_core.classifier import classify
 from gan_core.image_training import CGANConfig, ConditionalImageGANTrainer
 from ui import plots
-from ui.live import controls, get_run, live_view, show_status
+from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
 from ui.resources import digit_classifier, pretrained_generator, training_device
 
 PRETRAINED = "pretrained/cgan_mnist"
@@ -145,4 +145,4 @@ with st.expander("Train a CGAN live (tiny preset)"):
             b.plotly_chart(plots.curves(snap.history, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses", "BCE"),
                            key=f"{KEY}_loss", width="stretch")
 
-        live_view(KEY, run, draw)
+        live_view(KEY, run, draw, seconds=IMAGE_TICK_SECONDS, every=IMAGE_TICK_EVERY)

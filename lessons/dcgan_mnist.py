@@ -10,7 +10,7 @@ from gan_core.data import load_mnist
 from gan_core.image_training import DCGANConfig, ImageGANTrainer, load_pretrained
 from gan_core.images import tile
 from ui import plots
-from ui.live import controls, get_run, live_view, show_status
+from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
 from ui.resources import device_label, training_device
 
 KEY = "dcgan"
@@ -157,7 +157,7 @@ def draw(snap) -> None:
                         key=f"{KEY}_score_curve", width="stretch")
 
 
-live_view(KEY, run, draw)
+live_view(KEY, run, draw, seconds=IMAGE_TICK_SECONDS, every=IMAGE_TICK_EVERY)
 
 if not run.running and run.snapshot.step > 0:
     data = checkpoints.to_bytes({"G": run.trainer.G, "D": run.trainer.D},

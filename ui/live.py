@@ -13,6 +13,9 @@ import streamlit as st
 
 TICK_SECONDS = 0.15  # training time per tick
 TICK_EVERY = 0.25  # seconds between ticks: about 4 redraws per second
+# Image GANs: one CPU iteration alone takes ~0.1 s and a redraw ships two image grids and charts,
+# so they tick less often; the gap leaves the server idle between ticks for the student's clicks.
+IMAGE_TICK_SECONDS, IMAGE_TICK_EVERY = 0.2, 0.6
 
 
 @dataclass

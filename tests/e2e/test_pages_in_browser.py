@@ -19,7 +19,8 @@ def step_counter(page) -> int:
 
 def start_and_watch_steps(page) -> None:
     page.get_by_role("button", name="Start").first.click()
-    wait_idle(page)
+    # while a run trains, its fragment reruns on a timer, so the script may never read "notRunning"
+    # on a busy machine: wait for the step counter itself
     page.wait_for_function("() => /Step [1-9]/.test(document.body.innerText)", timeout=60_000)
     first = step_counter(page)
     page.wait_for_function(f"() => parseInt((document.body.innerText.match(/Step ([0-9,]+)/) || ['', '0'])[1]"
@@ -27,6 +28,7 @@ def start_and_watch_steps(page) -> None:
     second = step_counter(page)
     assert second > first, (first, second)
     page.get_by_role("button", name="Pause").first.click()
+    wait_idle(page)  # paused: the timer is off and the script comes to rest
 
 
 def move_first_slider(page) -> None:

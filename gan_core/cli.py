@@ -441,7 +441,7 @@ def sample_cyclegan(args) -> int:
 
     if args.direction not in ("AB", "BA"):
         raise ValueError("a CycleGAN needs --direction AB (handwritten -> typeset) or BA (typeset -> handwritten)")
-    G, _ = load_cyclegan(resolve(args.name))
+    G, _, _ = load_cyclegan(resolve(args.name))
     inputs, labels = source_digits(args.direction, args.n, args.seed)
     images = translate(G, inputs, args.direction)
     out = _output_path(args.out)

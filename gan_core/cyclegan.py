@@ -223,16 +223,53 @@ def translate(G: GeneratorPair, images, direction: str, batch: int = 500) -> np.
 EVAL_TYPESET_SEED = 50_000  # fresh typeset digits for evaluation, never rendered for training
 
 
-def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPair, dict]:
-    """(both generators in eval mode, card) of a checkpoint written by `train cyclegan`."""
+def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPair, DiscriminatorPair, dict]:
+    """(both generators, both discriminators, card) of a `train cyclegan` checkpoint, in eval mode."""
     from . import checkpoints
 
     card = checkpoints.read_card(name)
     if card.get("kind") != "cyclegan":
         raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a CycleGAN")
-    G = GeneratorPair(card["config"]["width"], card["config"]["blocks"])
-    checkpoints.load_into(name, {"G": G})
-    return G.to(device).eval(), card
+    G, D = GeneratorPair(card["config"]["width"], card["config"]["blocks"]), DiscriminatorPair(card["config"]["width"])
+    checkpoints.load_into(name, {"G": G, "D": D})
+    return G.to(device).eval(), D.to(device).eval(), card
+
+
+@dataclass
+class Iteration:
+    """One CycleGAN training iteration as the seeds list it, computed on real batches without updating."""
+
+    images: dict[str, np.ndarray]  # uint8 (n, 28, 28): a, b, and the generators' six outputs
+    d_losses: dict[str, float]  # the discriminators' four least-squares terms
+    g_losses: dict[str, float]  # the generators' six terms (unweighted)
+    weights: dict[str, float]  # the weight of each generator term in the total
+    g_total: float
+
+
+@torch.no_grad()
+def walk_through_iteration(G: GeneratorPair, D: DiscriminatorPair, a: np.ndarray, b: np.ndarray,
+                           cycle_weight: float = 10.0, identity_weight: float = 5.0) -> Iteration:
+    """The discriminator step's losses, then the generator step's six outputs and their losses."""
+    def mse(scores: torch.Tensor, target: float) -> float:
+        return float(((scores - target) ** 2).mean())
+
+    device = next(G.parameters()).device
+    xa, xb = to_float(a).to(device), to_float(b).to(device)
+    fake_b, fake_a = G.AB(xa), G.BA(xb)
+    d_losses = {"D_A on real a (target 1)": mse(D.A(xa), 1.0), "D_A on G_BA(b) (target 0)": mse(D.A(fake_a), 0.0),
+                "D_B on real b (target 1)": mse(D.B(xb), 1.0), "D_B on G_AB(a) (target 0)": mse(D.B(fake_b), 0.0)}
+    outputs = {"G_BA(b)": fake_a, "G_AB(a)": fake_b, "G_BA(G_AB(a))": G.BA(fake_b), "G_AB(G_BA(b))": G.AB(fake_a),
+               "G_BA(a)": G.BA(xa), "G_AB(b)": G.AB(xb)}
+    g_losses = {"validity of G_BA(b) under D_A (MSE to 1)": mse(D.A(fake_a), 1.0),
+                "validity of G_AB(a) under D_B (MSE to 1)": mse(D.B(fake_b), 1.0),
+                "cycle: G_BA(G_AB(a)) vs a (MAE)": float(F.l1_loss(outputs["G_BA(G_AB(a))"], xa)),
+                "cycle: G_AB(G_BA(b)) vs b (MAE)": float(F.l1_loss(outputs["G_AB(G_BA(b))"], xb)),
+                "identity: G_BA(a) vs a (MAE)": float(F.l1_loss(outputs["G_BA(a)"], xa)),
+                "identity: G_AB(b) vs b (MAE)": float(F.l1_loss(outputs["G_AB(b)"], xb))}
+    weights = {k: 1.0 if k.startswith("validity") else cycle_weight if k.startswith("cycle") else identity_weight
+               for k in g_losses}
+    images = {"a": np.asarray(a, np.uint8), "b": np.asarray(b, np.uint8)} | {k: to_uint8(v) for k, v in outputs.items()}
+    return Iteration(images, d_losses, g_losses, weights, sum(weights[k] * v for k, v in g_losses.items()))
 
 
 def source_digits(direction: str, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -241,8 +278,9 @@ def source_digits(direction: str, n: int, seed: int = 0) -> tuple[np.ndarray, np
         images, labels = load_mnist("test")
         idx = np.random.default_rng(seed).choice(len(images), n, replace=False)
         return images[idx], labels[idx]
-    if direction == "BA":
-        return typeset_digits(n, seed=EVAL_TYPESET_SEED + seed)
+    if direction == "BA":  # render at least ten so that a few inputs are a random choice of digits
+        images, labels = typeset_digits(max(n, 10), seed=EVAL_TYPESET_SEED + seed)
+        return images[:n], labels[:n]
     raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
 
 

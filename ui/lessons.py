@@ -30,6 +30,10 @@ LESSONS = [
     Lesson("lessons/conditional_gan.py", "Conditional GAN", ":material/pin:", "Generate",
            "Slide to a digit and get it in many handwritings: G(z | y) with the label as an extra input, the "
            "classifier's verdict under every sample, and the style-vs-content table."),
+    Lesson("lessons/cyclegan.py", "CycleGAN", ":material/sync_alt:", "Generate",
+           "Unpaired translation between handwritten and typeset digits, both ways: x → G(x) → F(G(x)) with the "
+           "cycle error, your own drawing or upload as input, one training iteration step by step, and the "
+           "official photo models."),
     Lesson("lessons/latent_space.py", "Latent space", ":material/linear_scale:", "Generate",
            "Walk between latent points (lerp vs slerp), morph a 3 into an 8, and do vector arithmetic with "
            "measurable attributes: stroke thickness and slant."),

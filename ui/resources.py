@@ -41,3 +41,27 @@ def digit_classifier():
         return Evaluator(CLASSIFIER_NAME)
     except checkpoints.CheckpointError:
         return None
+
+
+@st.cache_resource
+def cyclegan(name: str = "pretrained/cyclegan_digits"):
+    """(G pair, D pair, card), or (None, None, why) when the weights are missing or broken; loaded once."""
+    from gan_core import checkpoints
+    from gan_core.cyclegan import load_cyclegan
+
+    try:
+        return load_cyclegan(name)
+    except checkpoints.CheckpointError as exc:
+        return None, None, str(exc)
+
+
+@st.cache_resource
+def digit_reader(name: str):
+    """A shipped digit reader (eval mode), or None when its weights are missing or broken."""
+    from gan_core import checkpoints
+    from gan_core.classifier import load_reader
+
+    try:
+        return load_reader(name)
+    except checkpoints.CheckpointError:
+        return None

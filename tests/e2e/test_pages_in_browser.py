@@ -43,7 +43,56 @@ def move_first_slider(page) -> None:
         ".map(e => e.innerText)) !== before", arg=str(before).replace("'", '"'), timeout=30_000)
 
 
+IMAGES = '[data-testid="stImage"] img'
+
+
+def image_sources(page) -> list[str]:
+    return page.locator(IMAGES).evaluate_all("els => els.map(e => e.src)")
+
+
+def wait_for_new_images(page, before: list[str]) -> None:
+    wait_idle(page)
+    page.wait_for_function(f"before => JSON.stringify([...document.querySelectorAll('{IMAGES}')].map(e => e.src))"
+                           " !== before", arg=str(before).replace("'", '"'), timeout=30_000)
+
+
+def press_slider(page, label: str, key: str) -> None:
+    """One step of the slider labelled `label`. (Several quick presses start reruns that replace each
+    other's images while the browser may still be fetching them: a console error, not an app bug.)"""
+    thumb = page.locator('[data-testid="stSlider"]').filter(has_text=label).locator('input[type="range"]').first
+    thumb.focus()
+    thumb.press(key)
+
+
+def move_digit_slider(page) -> None:
+    """CGAN: a new digit is a new image."""
+    before = image_sources(page)
+    press_slider(page, "Digit y", "ArrowRight")  # 3 -> 4
+    wait_for_new_images(page, before)
+    assert page.get_by_text("Requested digit: 4").count() == 1
+
+
+def translate_new_sample(page) -> None:
+    """CycleGAN: a new input goes round the cycle; its cycle error changes."""
+    before = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    page.get_by_role("button", name="New sample").click()
+    wait_idle(page)
+    page.wait_for_function(
+        "before => JSON.stringify([...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".map(e => e.innerText)) !== before", arg=str(before).replace("'", '"'), timeout=30_000)
+
+
+def change_interpolation_steps(page) -> None:
+    """Latent space: fewer steps, a new interpolation strip."""
+    before = image_sources(page)
+    press_slider(page, "Steps N", "ArrowLeft")  # 8 -> 7
+    wait_for_new_images(page, before)
+
+
 INTERACTIONS = {
+    "conditional_gan": move_digit_slider,
+    "cyclegan": translate_new_sample,
+    "latent_space": change_interpolation_steps,
     "minimax": move_first_slider,
     "gaussian_gan": start_and_watch_steps,
     "inverse_cdf": start_and_watch_steps,

@@ -1,0 +1,22 @@
+"""AppTest: the CycleGAN page translates a sample, refuses bad uploads, and walks through an iteration."""
+PAGE = "lessons/cyclegan.py"
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_page_translates_a_sample_and_a_new_sample_changes_it(app_page):
+    at = app_page(PAGE)
+    assert at.title[0].value.startswith("CycleGAN")
+    first = metric(at, "Cycle error |F(G(x)) − x|")
+    assert 0 <= float(first) < 0.3
+    at.button(key="cyclegan_new").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert metric(at, "Cycle error |F(G(x)) − x|") != first  # a new digit went round the cycle
+    at.radio(key="cyclegan_dir").set_value("BA").run()
+    assert not at.exception and float(metric(at, "Identity change |F(x) − x|")) < 0.3
+    # the batch tab (8 inputs, translations, reconstructions) and the iteration walkthrough
+    assert any("Cycle error per digit" in c.value for c in at.caption)
+    assert any("Generator loss" in c.value for c in at.caption)
+    assert len(at.dataframe) == 2  # D's four terms, G's six terms

@@ -9,7 +9,7 @@ from gan_core.classifier import classify
 from gan_core.image_training import CGANConfig, ConditionalImageGANTrainer
 from ui import plots
 from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
-from ui.resources import digit_classifier, pretrained_generator, training_device
+from ui.resources import digit_classifier, pretrained_generator, require_mnist, training_device
 
 PRETRAINED = "pretrained/cgan_mnist"
 KEY = "cgan_live"
@@ -122,6 +122,7 @@ with st.expander("Train a CGAN live (tiny preset)"):
     live = st.toggle("Show the live trainer", value=False, key="cgan_live_on",
                      help="The same loop and live view as the DCGAN page, with labels.")
     if live:
+        require_mnist("train")
         l1, l2 = st.columns(2)
         style = l1.radio("Conditioning", ["modulate", "concat", "embed"], horizontal=True, key="cgan_live_style",
                          format_func=lambda s: {"modulate": "embedding × z's features", "concat": "one-hot label maps",

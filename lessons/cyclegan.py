@@ -9,7 +9,7 @@ from gan_core.cyclegan import cycle_error, source_digits, translate, walk_throug
 from gan_core.cyclegan_official import WeightsMismatch, load_official, translate_photo
 from gan_core.uploads import UploadRejected, read_image, read_weights, to_mnist
 from ui import plots
-from ui.resources import cyclegan, digit_reader
+from ui.resources import cyclegan, digit_reader, require_mnist
 
 DOMAIN = {"A": "handwritten (MNIST)", "B": "typeset (rendered fonts)"}
 DIRECTION_LABELS = {"AB": "Handwritten → typeset (G_AB)", "BA": "Typeset → handwritten (G_BA)"}
@@ -40,6 +40,7 @@ st.markdown("Each discriminator is trained as in every GAN so far — real image
             "and sees a **pool of 50 past translations** as well as the newest ones, so the generators cannot "
             "win by hopping to whatever D forgot.")
 
+require_mnist("test")  # domain A's inputs
 G, D, card = cyclegan()
 if G is None:
     st.error(f"The pretrained CycleGAN is missing or broken: {card}. Train it with "

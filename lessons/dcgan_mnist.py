@@ -11,7 +11,7 @@ from gan_core.image_training import DCGANConfig, ImageGANTrainer, load_pretraine
 from gan_core.images import tile
 from ui import plots
 from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
-from ui.resources import device_label, training_device
+from ui.resources import device_label, require_mnist, training_device
 
 KEY = "dcgan"
 PRETRAINED = "pretrained/dcgan_mnist"
@@ -32,6 +32,8 @@ st.markdown(
 st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* preset: digits appear within a "
         f"couple of minutes. The *book* and *small* presets are the seeds' own networks and want a GPU.",
         icon=":material/memory:")
+
+require_mnist("train", "test")
 
 with st.expander("Settings", expanded=True):
     c1, c2, c3 = st.columns(3)

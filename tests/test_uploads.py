@@ -1,9 +1,6 @@
 """Untrusted uploads are refused with a reason; pickled code is never run."""
 import io
-import os
 import pickle
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -11,12 +8,7 @@ import torch
 from PIL import Image
 
 from gan_core.uploads import UploadRejected, read_image, read_weights, to_mnist
-
-
-def png_bytes(img: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
+from tests.bad_files import MakesMarker, png_bomb, png_bytes
 
 
 def test_empty_and_non_images_are_refused():
@@ -33,13 +25,8 @@ def test_truncated_png_is_refused():
 
 
 def test_decompression_bomb_is_refused_before_decoding():
-    # a valid PNG header claiming 30000x30000 pixels, with almost no data behind it
-    def chunk(kind, payload):
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0))
-    data = b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
     with pytest.raises(UploadRejected, match="too large|decompression bomb"):
-        read_image(data)
+        read_image(png_bomb())
 
 
 def test_other_formats_are_refused():
@@ -63,25 +50,15 @@ def test_dark_digit_on_white_paper_becomes_an_mnist_digit():
         to_mnist(Image.new("L", (50, 50), 255))
 
 
-class _MakesMarker:
-    """Unpickling this object would create a marker file: proof that code ran."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.path}",))
-
-
 def test_pickled_code_in_a_pth_is_refused_and_never_runs(tmp_path):
     marker = tmp_path / "pwned"
     buf = io.BytesIO()
-    torch.save({"model.1.weight": torch.zeros(1), "payload": _MakesMarker(marker)}, buf)
+    torch.save({"model.1.weight": torch.zeros(1), "payload": MakesMarker(marker)}, buf)
     with pytest.raises(UploadRejected, match="Nothing from it was executed"):
         read_weights(buf.getvalue(), "latest_net_G.pth")
     assert not marker.exists()
     # the same file through plain pickle would have run the payload: the test's premise holds
-    pickle.loads(pickle.dumps(_MakesMarker(marker)))
+    pickle.loads(pickle.dumps(MakesMarker(marker)))
     assert marker.exists()
 
 

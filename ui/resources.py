@@ -65,3 +65,18 @@ def digit_reader(name: str):
         return load_reader(name)
     except checkpoints.CheckpointError:
         return None
+
+
+def require_mnist(*splits: str) -> None:
+    """Stop the page with a clear message when the MNIST files it needs are missing or corrupt.
+
+    Only the page that needs the digits stops; every other lesson works as before."""
+    from gan_core.data.mnist import MNISTError, load_mnist
+
+    try:
+        for split in splits or ("train", "test"):
+            load_mnist(split)  # cached after the first success
+    except MNISTError as exc:
+        st.error(f"This lesson needs the MNIST digits, and they cannot be read: {exc}. The other lessons still "
+                 f"work.", icon=":material/error:")
+        st.stop()

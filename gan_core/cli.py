@@ -355,13 +355,15 @@ def average_cgan(args) -> int:
 
 
 def _cyclegan_card(trainer, device, metrics=None, partial=False) -> dict:
+    from .cyclegan import PATCHES
     from .dcgan import count_parameters
     from .training import config_dict
 
     c = trainer.config
     return {"kind": "cyclegan", "dataset": "A: MNIST handwritten digits; B: typeset digits (gan_core.data.typeset)",
             "architecture": f"G_AB, G_BA: U-Net-skipped residual encoder-decoders (width {c.width}, {c.blocks} "
-                            f"residual blocks, instance norm); D_A, D_B: 7x7 PatchGANs; least squares, "
+                            f"residual blocks, instance norm); D_A, D_B: PatchGANs of {PATCHES[c.d_patch]}-pixel "
+                            f"patches; least squares, "
                             f"lambda_cycle {c.cycle_weight:g}, lambda_identity {c.identity_weight:g}, "
                             f"pool of {c.replay_size} past translations",
             "parameters": {"G_AB": count_parameters(trainer.G.AB), "G_BA": count_parameters(trainer.G.BA),
@@ -384,7 +386,8 @@ def train_cyclegan(args) -> int:
     cfg = CycleGANConfig(seed=args.seed, batch_size=args.batch_size or defaults.batch_size,
                          lr_g=args.lr or defaults.lr_g, lr_d=args.lr or defaults.lr_d,
                          lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start,
-                         width=args.width or defaults.width, blocks=args.blocks or defaults.blocks)
+                         width=args.width or defaults.width, blocks=args.blocks or defaults.blocks,
+                         d_patch=args.d_patch)
     trainer = CycleGANTrainer(cfg, device)
     trainer.metrics_history = []
     total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
@@ -549,6 +552,7 @@ def main(argv=None) -> int:
     t.add_argument("--lr-decay-start", type=int, default=0, help="steps at the full learning rate before the decay")
     t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16)")
     t.add_argument("--blocks", type=int, default=None, help="CycleGAN: residual blocks (default 3)")
+    t.add_argument("--d-patch", default="large", help="CycleGAN: PatchGAN patch, large (26 px) or small (12 px)")
     t.add_argument("--typeset-train", type=int, default=30_000, help="typeset reader: rendered training digits")
     t.add_argument("--device", default=None, help="cuda | mps | cpu (default: best available, or $GAN_DEVICE)")
     t.add_argument("--threads", type=int, default=None, help="torch CPU threads")

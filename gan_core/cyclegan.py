@@ -61,17 +61,27 @@ class DigitGenerator(nn.Module):
         return torch.tanh(self.out(torch.cat([h, h0], 1)))
 
 
-class PatchDiscriminator(nn.Module):
-    """PatchGAN: a 7×7 map of real/fake scores, each judging an overlapping patch."""
+PATCHES = {"large": 26, "small": 12}  # receptive field of one score, in pixels of the 28×28 input
 
-    def __init__(self, width: int = 32):
+
+class PatchDiscriminator(nn.Module):
+    """PatchGAN: a map of real/fake scores, each judging an overlapping patch of the input.
+
+    "large": a 7×7 map of 26-pixel patches — nearly the whole digit, so D also judges its shape.
+    "small": a 14×14 map of 12-pixel patches — strokes, corners and serifs: D judges the style,
+    which leaves the shape (the digit) to the cycle loss."""
+
+    def __init__(self, width: int = 32, patch: str = "large"):
         super().__init__()
         w = width
+        if patch not in PATCHES:
+            raise ValueError(f"patch must be one of {sorted(PATCHES)}, got {patch!r}")
+        second = nn.Conv2d(w, 2 * w, 4, 2, 1) if patch == "large" else nn.Conv2d(w, 2 * w, 3, 1, 1)
         self.net = nn.Sequential(
             nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(w, 2 * w, 4, 2, 1), _norm(2 * w), nn.LeakyReLU(0.2, True),
+            second, _norm(2 * w), nn.LeakyReLU(0.2, True),
             nn.Conv2d(2 * w, 4 * w, 3, 1, 1), _norm(4 * w), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(4 * w, 1, 3, 1, 1))
+            nn.Conv2d(4 * w, 1, 3, 1, 1) if patch == "large" else nn.Conv2d(4 * w, 1, 1))
 
     def forward(self, x):
         return self.net(x)
@@ -88,9 +98,9 @@ class GeneratorPair(nn.Module):
 
 
 class DiscriminatorPair(nn.Module):
-    def __init__(self, width: int):
+    def __init__(self, width: int, patch: str = "large"):
         super().__init__()
-        self.A, self.B = PatchDiscriminator(width), PatchDiscriminator(width)
+        self.A, self.B = PatchDiscriminator(width, patch), PatchDiscriminator(width, patch)
 
     def forward(self, pair: torch.Tensor) -> torch.Tensor:
         return torch.cat([self.A(pair[:, :1]).flatten(1), self.B(pair[:, 1:]).flatten(1)], 1)
@@ -111,6 +121,7 @@ class CycleGANConfig(TrainConfig):
     identity_weight: float = 5.0
     width: int = 16  # 16 keeps a CPU step well under a second at batch 32
     blocks: int = 3
+    d_patch: str = "large"  # PatchGAN patch size: "large" (26 px) or "small" (12 px)
     typeset_train: int = 20_000  # domain-B training digits, rendered once
 
     def validate(self) -> None:
@@ -119,6 +130,8 @@ class CycleGANConfig(TrainConfig):
             raise ValueError("cycle and identity weights must be >= 0")
         if self.width < 4 or self.blocks < 0 or self.typeset_train < self.batch_size:
             raise ValueError("width >= 4, blocks >= 0, and at least one batch of typeset digits are needed")
+        if self.d_patch not in PATCHES:
+            raise ValueError(f"d_patch must be one of {sorted(PATCHES)}")
 
 
 @dataclass(kw_only=True)
@@ -135,7 +148,7 @@ class CycleSnapshot(Snapshot):
 
 def build(config: CycleGANConfig) -> tuple[GeneratorPair, DiscriminatorPair]:
     torch.manual_seed(config.seed)
-    return GeneratorPair(config.width, config.blocks), DiscriminatorPair(config.width)
+    return GeneratorPair(config.width, config.blocks), DiscriminatorPair(config.width, config.d_patch)
 
 
 class CycleGANTrainer(GANTrainer):
@@ -230,7 +243,8 @@ def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPa
     card = checkpoints.read_card(name)
     if card.get("kind") != "cyclegan":
         raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a CycleGAN")
-    G, D = GeneratorPair(card["config"]["width"], card["config"]["blocks"]), DiscriminatorPair(card["config"]["width"])
+    c = card["config"]
+    G, D = GeneratorPair(c["width"], c["blocks"]), DiscriminatorPair(c["width"], c.get("d_patch", "large"))
     checkpoints.load_into(name, {"G": G, "D": D})
     return G.to(device).eval(), D.to(device).eval(), card
 

@@ -35,7 +35,7 @@ import torch
 from torch import nn
 
 from .dcgan import Reshape, count_parameters, init_weights
-from .models import recalibrate_batchnorm
+from .models import average_weights, recalibrate_batchnorm
 
 Z_DIM = 100
 N_CLASSES = 10
@@ -204,12 +204,7 @@ __all__ = ["ConditionalGenerator", "ConditionalDiscriminator", "build", "build_g
 def average_generators(generators: list[nn.Module]) -> nn.Module:
     """A generator whose weights are the mean of several snapshots' (Polyak averaging over checkpoints),
     with its batch-norm statistics re-measured."""
-    import copy
-
-    avg = copy.deepcopy(generators[0])
-    with torch.no_grad():
-        for name, p in avg.named_parameters():
-            p.copy_(torch.stack([dict(g.named_parameters())[name] for g in generators]).mean(0))
+    avg = average_weights(generators)
     recalibrate_batchnorm(avg, lambda gen: avg(torch.randn(250, avg.z_dim, generator=gen),
                                                 balanced_labels(250)[torch.randperm(250, generator=gen)]))
     return avg.eval()

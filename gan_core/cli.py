@@ -321,6 +321,33 @@ def train_cgan(args) -> int:
     return 0 if trainer.status != "diverged" else 1
 
 
+def average_cyclegan(args) -> int:
+    """Average both generators of several CycleGAN checkpoints of one run; keep the last one's
+    discriminators; measure label preservation on --eval-samples inputs per direction."""
+    from .classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
+    from .cyclegan import evaluate_translation, load_cyclegan
+    from .models import average_weights
+
+    runs = [load_cyclegan(resolve(name)) for name in args.names]
+    last = max(range(len(runs)), key=lambda i: runs[i][2].get("steps", 0))
+    G, D, card = average_weights([g for g, _, _ in runs]).eval(), runs[last][1], dict(runs[last][2])
+    metrics = evaluate_translation(G, load_reader(CLASSIFIER_NAME), load_reader(TYPESET_READER_NAME),
+                                   n=args.eval_samples, seed=0)
+    card = {k: v for k, v in card.items() if k not in ("format", "date", "modules", "storage_dtype")}
+    card.update(metrics=metrics, partial=False, command="python -m gan_core " + " ".join(sys.argv[1:]),
+                averaged_from=[{"name": str(n), "steps": r[2].get("steps")} for n, r in zip(args.names, runs)],
+                architecture=card["architecture"] + "; generator weights: the mean of the snapshots in averaged_from")
+    w, c = checkpoints.save(args.out, {"G": G, "D": D}, card)
+    print(f"label kept: AB {metrics['ab_label_kept']:.4f}, BA {metrics['ba_label_kept']:.4f}; mean cycle L1 "
+          f"{metrics['cycle_l1']:.4f}\nwrote {w} and {c}")
+    return 0
+
+
+def average(args) -> int:
+    kind = checkpoints.read_card(resolve(args.names[0])).get("kind")
+    return average_cyclegan(args) if kind == "cyclegan" else average_cgan(args)
+
+
 def average_cgan(args) -> int:
     """Average the generator weights of several CGAN checkpoints of one run (Polyak averaging), re-measure
     batch norm, evaluate on --eval-samples samples and write OUT with a card naming the snapshots."""
@@ -387,26 +414,33 @@ def train_cyclegan(args) -> int:
                          lr_g=args.lr or defaults.lr_g, lr_d=args.lr or defaults.lr_d,
                          lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start,
                          width=args.width or defaults.width, blocks=args.blocks or defaults.blocks,
-                         d_patch=args.d_patch)
+                         d_patch=args.d_patch, cycle_noise=args.cycle_noise)
     trainer = CycleGANTrainer(cfg, device)
     trainer.metrics_history = []
     total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
     mnist_reader, typeset_reader = load_reader(CLASSIFIER_NAME, device), load_reader(TYPESET_READER_NAME, device)
+    def modules() -> dict:
+        return {"G": trainer.G, "D": trainer.D}
+
     print(f"Training CycleGAN (handwritten <-> typeset) on {describe(device)}: {args.epochs} MNIST epochs = "
           f"{total} steps of batch {cfg.batch_size}", file=sys.stderr)
 
+    best, best_name = None, ROOT / "runs" / (Path(args.out).name + "_best")  # runs/ is git-ignored
+
     def report() -> str:
+        nonlocal best
         m = evaluate_translation(trainer.G, mnist_reader, typeset_reader, n=500, seed=1)
         trainer.metrics_history.append({"step": trainer.step_count, "elapsed_s": round(trainer.elapsed, 1),
                                         **{k: m[k] for k in ("ab_label_kept", "ba_label_kept", "cycle_l1")}})
+        key = min(m["ab_label_kept"], m["ba_label_kept"])
+        if best is None or key > best:  # adversarial training oscillates: keep the best periodic state too
+            best = key
+            checkpoints.save(best_name, modules(), _cyclegan_card(trainer, device, partial=True))
         return f" | kept(500) AB {m['ab_label_kept']:.3f} BA {m['ba_label_kept']:.3f}"
 
     def line(snap) -> str:
         return (f"D {snap.d_loss:.3f} G {snap.g_loss:.3f} | cycle {snap.losses['cycle']:.3f} "
                 f"identity {snap.losses['identity']:.3f} | cycle L1 (8+8 fixed) {snap.cycle_l1:.3f}")
-
-    def modules() -> dict:
-        return {"G": trainer.G, "D": trainer.D}
 
     _train_loop(trainer, total, args,
                 lambda: checkpoints.save(args.out, modules(), _cyclegan_card(trainer, device, partial=True)),
@@ -553,6 +587,8 @@ def main(argv=None) -> int:
     t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16)")
     t.add_argument("--blocks", type=int, default=None, help="CycleGAN: residual blocks (default 3)")
     t.add_argument("--d-patch", default="large", help="CycleGAN: PatchGAN patch, large (26 px) or small (12 px)")
+    t.add_argument("--cycle-noise", type=float, default=0.0,
+                   help="CycleGAN: std of the noise added to translations inside the cycle term (anti-steganography)")
     t.add_argument("--typeset-train", type=int, default=30_000, help="typeset reader: rendered training digits")
     t.add_argument("--device", default=None, help="cuda | mps | cpu (default: best available, or $GAN_DEVICE)")
     t.add_argument("--threads", type=int, default=None, help="torch CPU threads")
@@ -575,7 +611,7 @@ def main(argv=None) -> int:
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--classifier", default=None)
     e.add_argument("--write", action="store_true", help="store the metrics in the model card")
-    a = sub.add_parser("average", help="average the generators of several CGAN checkpoints of one run")
+    a = sub.add_parser("average", help="average the generators of several CGAN or CycleGAN checkpoints of one run")
     a.add_argument("names", nargs="+")
     a.add_argument("--out", required=True)
     a.add_argument("--eval-samples", type=int, default=10_000)
@@ -591,7 +627,7 @@ def main(argv=None) -> int:
         if args.command == "sample":
             return sample(args)
         if args.command == "average":
-            return average_cgan(args)
+            return average(args)
         return evaluate(args)
     except (checkpoints.CheckpointError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -35,6 +35,20 @@ def mlp(in_dim: int, hidden: tuple[int, ...], out_dim: int, activation: str = "t
 
 
 @torch.no_grad()
+def average_weights(modules: list[nn.Module]) -> nn.Module:
+    """A copy of modules[0] whose parameters are the mean of all the modules' (Polyak averaging over
+    checkpoints of one run: it smooths the oscillation of adversarial training). Batch-norm running
+    statistics are not averaged; re-measure them (`recalibrate_batchnorm`) where there are any."""
+    import copy
+
+    avg = copy.deepcopy(modules[0])
+    params = [dict(m.named_parameters()) for m in modules]
+    for name, p in avg.named_parameters():
+        p.copy_(torch.stack([ps[name] for ps in params]).mean(0))
+    return avg
+
+
+@torch.no_grad()
 def recalibrate_batchnorm(G: nn.Module, forward: Callable[[torch.Generator], object], batches: int = 8,
                           seed: int = 0) -> None:
     """Re-measure G's batch-norm running statistics as a cumulative average over fresh batches.

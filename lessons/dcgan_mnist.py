@@ -5,13 +5,12 @@ import numpy as np
 import streamlit as st
 
 from gan_core import checkpoints, dcgan
-from gan_core.classifier import CLASSIFIER_NAME, Evaluator
 from gan_core.data import load_mnist
 from gan_core.image_training import DCGANConfig, ImageGANTrainer, load_pretrained
 from gan_core.images import tile
 from ui import plots
 from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
-from ui.resources import device_label, require_mnist, training_device
+from ui.resources import device_label, digit_classifier, require_mnist, training_device
 
 KEY = "dcgan"
 PRETRAINED = "pretrained/dcgan_mnist"
@@ -59,15 +58,6 @@ def make_trainer(config: DCGANConfig) -> ImageGANTrainer:
 
 
 @st.cache_resource
-def evaluator():
-    """The shipped classifier that judges generated digits (None if it is missing)."""
-    try:
-        return Evaluator(CLASSIFIER_NAME)
-    except checkpoints.CheckpointError:
-        return None
-
-
-@st.cache_resource
 def real_grid() -> np.ndarray:
     images, _ = load_mnist("test")
     return tile(images[np.random.default_rng(0).choice(len(images), 64, replace=False)])
@@ -112,7 +102,7 @@ if loaded and run.trainer.config.preset == loaded["preset"] and getattr(run.trai
     st.success(f"Pretrained DCGAN loaded (preset {loaded['preset']}, trained {loaded['steps']:,} steps). "
                f"Press **Start** to keep training it.", icon=":material/check_circle:")
 
-judge = evaluator()
+judge = digit_classifier()
 if judge is None:
     st.warning("The evaluation classifier (pretrained/mnist_classifier) is missing: no MNIST score.")
 

@@ -106,3 +106,15 @@ def test_walk_through_iteration_reports_the_seeds_terms(shipped):
     assert abs(it.g_losses["cycle: G_BA(G_AB(a)) vs a (MAE)"] - recon) < 0.01  # same number, two routes
     assert it.g_total == pytest.approx(sum(it.weights[k] * v for k, v in it.g_losses.items()))
     assert sorted(set(it.weights.values())) == [1.0, 5.0, 10.0]
+
+
+def test_average_weights_is_the_mean_of_the_snapshots():
+    from gan_core.cyclegan import GeneratorPair
+    from gan_core.models import average_weights
+
+    torch.manual_seed(0)
+    a, b = GeneratorPair(8, 1), GeneratorPair(8, 1)
+    avg = average_weights([a, b])
+    for (name, p), q, r in zip(avg.named_parameters(), a.parameters(), b.parameters()):
+        assert torch.allclose(p, (q + r) / 2), name
+    assert avg is not a and next(a.parameters()).data_ptr() != next(avg.parameters()).data_ptr()

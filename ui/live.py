@@ -6,6 +6,8 @@ page stays responsive and several students can share one server.
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -16,9 +18,33 @@ TICK_EVERY = 0.25  # seconds between ticks: about 4 redraws per second
 # Image GANs: one CPU iteration alone takes ~0.1 s and a redraw ships two image grids and charts,
 # so they tick less often; the gap leaves the server idle between ticks for the student's clicks.
 IMAGE_TICK_SECONDS, IMAGE_TICK_EVERY = 0.2, 0.6
+# One server process runs every student's script on about one core (measured with
+# bench/classroom_load.py: 114-133 % of a core). Training shares at most this fraction of it, split
+# between the runs that are training right now, so that clicks and redraws stay responsive when a
+# whole class presses Start; and with more than a few runs the ticks come less often.
+TRAINING_SHARE = 0.6
+RUNS_AT_FULL_RATE = 2
+STALE_S = 10.0  # a running run that has not ticked for this long belongs to a closed tab
+_TRAINING: "weakref.WeakSet[LiveRun]" = weakref.WeakSet()  # runs of every session of this process
 
 
-@dataclass
+def training_now() -> int:
+    """Runs of this process that are training: running, and ticked (or started) recently."""
+    now = time.monotonic()
+    return sum(1 for run in list(_TRAINING) if run.running and now - run.last_tick < STALE_S)
+
+
+def tick_interval(every: float) -> float:
+    """Seconds between ticks: `every`, stretched when more than a few runs are training."""
+    return every * max(1.0, training_now() / RUNS_AT_FULL_RATE)
+
+
+def tick_seconds(seconds: float, every: float) -> float:
+    """Training time of one tick: at most `seconds`, and this run's share of the training budget."""
+    return min(seconds, TRAINING_SHARE * every / max(1, training_now()))
+
+
+@dataclass(eq=False)  # identity: runs are kept in a WeakSet
 class LiveRun:
     """A student's training run: the trainer, whether it is running, its latest snapshot."""
 
@@ -27,6 +53,7 @@ class LiveRun:
     running: bool = False
     snapshot: Any = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    last_tick: float = field(default_factory=time.monotonic)
 
     def reset(self, trainer: Any, settings: Any) -> None:
         with self.lock:
@@ -52,7 +79,7 @@ def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any]
                  width="stretch"):
         if fresh and settings != run.settings:
             run.reset(make_trainer(settings), settings)
-        run.running = True
+        run.running, run.last_tick = True, time.monotonic()
         st.rerun()
     if c2.button("Pause", key=f"{key}_pause", disabled=not run.running, width="stretch"):
         run.running = False
@@ -66,13 +93,17 @@ def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any]
 
 def live_view(key: str, run: LiveRun, draw: Callable[[Any], None],
               seconds: float = TICK_SECONDS, every: float = TICK_EVERY) -> None:
-    """Draw the run; while it is running, train `seconds` per tick every `every` seconds."""
+    """Draw the run; while it is running, train up to `seconds` per tick every `every` seconds
+    (both scaled down when many students train at once: see TRAINING_SHARE)."""
+    _TRAINING.add(run)
+    every = tick_interval(every)  # set when the page runs; ticks then re-read the training count
 
     def tick() -> None:
         stopped = False
         with run.lock:
             if run.running:
-                run.snapshot = run.trainer.train_for(seconds)
+                run.last_tick = time.monotonic()
+                run.snapshot = run.trainer.train_for(tick_seconds(seconds, every))
                 if run.snapshot.diverged:
                     run.running, stopped = False, True
             snap = run.snapshot

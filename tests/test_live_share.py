@@ -1,0 +1,45 @@
+"""The live view's fair share: when a class trains at once, ticks train less and come less often."""
+import time
+
+from ui import live
+
+
+def runs(n: int, running: bool = True, ticked_s_ago: float = 0.0):
+    made = [live.LiveRun(trainer=None, settings=None, running=running) for _ in range(n)]
+    for r in made:
+        r.last_tick = time.monotonic() - ticked_s_ago
+        live._TRAINING.add(r)
+    return made
+
+
+def test_one_student_gets_the_full_tick():
+    live._TRAINING.clear()
+    keep = runs(1)
+    assert live.training_now() == 1
+    assert live.tick_seconds(live.TICK_SECONDS, live.tick_interval(live.TICK_EVERY)) == live.TICK_SECONDS
+    assert live.tick_interval(live.TICK_EVERY) == live.TICK_EVERY
+    del keep
+
+
+def test_thirty_students_share_the_training_budget():
+    live._TRAINING.clear()
+    keep = runs(30) + runs(5, running=False) + runs(4, ticked_s_ago=60)  # paused, and closed tabs
+    assert live.training_now() == 30
+    every = live.tick_interval(live.TICK_EVERY)
+    assert every == live.TICK_EVERY * 30 / live.RUNS_AT_FULL_RATE  # 3.75 s between ticks
+    per_tick = live.tick_seconds(live.TICK_SECONDS, every)
+    assert per_tick < live.TICK_SECONDS
+    # all training runs together use at most the share of the process's core
+    assert 30 * per_tick / every <= live.TRAINING_SHARE + 1e-9
+    del keep
+
+
+def test_runs_of_ended_sessions_leave_the_count():
+    live._TRAINING.clear()
+    made = runs(3)
+    assert live.training_now() == 3
+    del made
+    import gc
+
+    gc.collect()
+    assert live.training_now() == 0

@@ -1,4 +1,6 @@
-"""AppTest: the CycleGAN page translates a sample, refuses bad uploads, and walks through an iteration."""
+"""AppTest: the CycleGAN page translates a sample, shows a batch, and walks through an iteration.
+
+(Bad uploads on this page: tests/test_bad_input.py.)"""
 PAGE = "lessons/cyclegan.py"
 
 

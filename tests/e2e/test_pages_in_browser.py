@@ -31,29 +31,30 @@ def start_and_watch_steps(page) -> None:
     wait_idle(page)  # paused: the timer is off and the script comes to rest
 
 
+METRICS = ('[data-testid="stMetricValue"]', "innerText")  # (selector, property read from each match)
+IMAGES = ('[data-testid="stImage"] img', "src")
+
+
+def read_all(page, what: tuple[str, str]) -> list[str]:
+    selector, prop = what
+    return page.locator(selector).evaluate_all(f"els => els.map(e => e.{prop})")
+
+
+def wait_for_change(page, what: tuple[str, str], before: list[str]) -> None:
+    """Wait until the app is idle and the `what` values on the page differ from `before`."""
+    selector, prop = what
+    wait_idle(page)
+    page.wait_for_function(f"before => JSON.stringify([...document.querySelectorAll('{selector}')]"
+                           f".map(e => e.{prop})) !== JSON.stringify(before)", arg=before, timeout=30_000)
+
+
 def move_first_slider(page) -> None:
-    before = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    before = read_all(page, METRICS)
     thumb = page.locator('[data-testid="stSlider"] input[type="range"]').nth(2)  # generator mean
     thumb.focus()
     for _ in range(5):
         thumb.press("ArrowLeft")
-    wait_idle(page)
-    page.wait_for_function(
-        "before => JSON.stringify([...document.querySelectorAll('[data-testid=stMetricValue]')]"
-        ".map(e => e.innerText)) !== before", arg=str(before).replace("'", '"'), timeout=30_000)
-
-
-IMAGES = '[data-testid="stImage"] img'
-
-
-def image_sources(page) -> list[str]:
-    return page.locator(IMAGES).evaluate_all("els => els.map(e => e.src)")
-
-
-def wait_for_new_images(page, before: list[str]) -> None:
-    wait_idle(page)
-    page.wait_for_function(f"before => JSON.stringify([...document.querySelectorAll('{IMAGES}')].map(e => e.src))"
-                           " !== before", arg=str(before).replace("'", '"'), timeout=30_000)
+    wait_for_change(page, METRICS, before)
 
 
 def press_slider(page, label: str, key: str) -> None:
@@ -66,27 +67,24 @@ def press_slider(page, label: str, key: str) -> None:
 
 def move_digit_slider(page) -> None:
     """CGAN: a new digit is a new image."""
-    before = image_sources(page)
+    before = read_all(page, IMAGES)
     press_slider(page, "Digit y", "ArrowRight")  # 3 -> 4
-    wait_for_new_images(page, before)
+    wait_for_change(page, IMAGES, before)
     assert page.get_by_text("Requested digit: 4").count() == 1
 
 
 def translate_new_sample(page) -> None:
     """CycleGAN: a new input goes round the cycle; its cycle error changes."""
-    before = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    before = read_all(page, METRICS)
     page.get_by_role("button", name="New sample").click()
-    wait_idle(page)
-    page.wait_for_function(
-        "before => JSON.stringify([...document.querySelectorAll('[data-testid=stMetricValue]')]"
-        ".map(e => e.innerText)) !== before", arg=str(before).replace("'", '"'), timeout=30_000)
+    wait_for_change(page, METRICS, before)
 
 
 def change_interpolation_steps(page) -> None:
     """Latent space: fewer steps, a new interpolation strip."""
-    before = image_sources(page)
+    before = read_all(page, IMAGES)
     press_slider(page, "Steps N", "ArrowLeft")  # 8 -> 7
-    wait_for_new_images(page, before)
+    wait_for_change(page, IMAGES, before)
 
 
 INTERACTIONS = {

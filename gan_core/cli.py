@@ -321,18 +321,23 @@ def train_cgan(args) -> int:
     return 0 if trainer.status != "diverged" else 1
 
 
+def _shipped_readers(device: torch.device | str = "cpu") -> tuple:
+    """(MNIST classifier, typeset reader): the judges of G_BA's and G_AB's translations."""
+    from .classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
+
+    return load_reader(CLASSIFIER_NAME, device), load_reader(TYPESET_READER_NAME, device)
+
+
 def average_cyclegan(args) -> int:
     """Average both generators of several CycleGAN checkpoints of one run; keep the last one's
     discriminators; measure label preservation on --eval-samples inputs per direction."""
-    from .classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
     from .cyclegan import evaluate_translation, load_cyclegan
     from .models import average_weights
 
     runs = [load_cyclegan(resolve(name)) for name in args.names]
     last = max(range(len(runs)), key=lambda i: runs[i][2].get("steps", 0))
     G, D, card = average_weights([g for g, _, _ in runs]).eval(), runs[last][1], dict(runs[last][2])
-    metrics = evaluate_translation(G, load_reader(CLASSIFIER_NAME), load_reader(TYPESET_READER_NAME),
-                                   n=args.eval_samples, seed=0)
+    metrics = evaluate_translation(G, *_shipped_readers(), n=args.eval_samples, seed=0)
     card = {k: v for k, v in card.items() if k not in ("format", "date", "modules", "storage_dtype")}
     card.update(metrics=metrics, partial=False, command="python -m gan_core " + " ".join(sys.argv[1:]),
                 averaged_from=[{"name": str(n), "steps": r[2].get("steps")} for n, r in zip(args.names, runs)],
@@ -381,7 +386,7 @@ def average_cgan(args) -> int:
     return 0
 
 
-def _cyclegan_card(trainer, device, metrics=None, partial=False) -> dict:
+def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=False) -> dict:
     from .cyclegan import PATCHES
     from .dcgan import count_parameters
     from .training import config_dict
@@ -398,14 +403,13 @@ def _cyclegan_card(trainer, device, metrics=None, partial=False) -> dict:
             "config": config_dict(c), "steps": trainer.step_count,
             "epochs": round(trainer.data_a.epoch_progress, 3), "wall_time_s": round(trainer.elapsed, 1),
             **_environment(device), "partial": partial, "status": trainer.status, "message": trainer.message,
-            "metrics": metrics or {}, "metrics_during_training": getattr(trainer, "metrics_history", []),
+            "metrics": metrics or {}, "metrics_during_training": list(history),
             "loss_curves": {k: [round(v, 5) for v in vals] for k, vals in trainer.history.copy().items()}}
 
 
 def train_cyclegan(args) -> int:
     """Both translators on the shared loop; label preservation measured periodically and at the end
     with the MNIST classifier (for G_BA) and the typeset reader (for G_AB)."""
-    from .classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
     from .cyclegan import CycleGANConfig, CycleGANTrainer, evaluate_translation
 
     device = pick_device(args.device)
@@ -416,11 +420,15 @@ def train_cyclegan(args) -> int:
                          width=args.width or defaults.width, blocks=args.blocks or defaults.blocks,
                          d_patch=args.d_patch, cycle_noise=args.cycle_noise)
     trainer = CycleGANTrainer(cfg, device)
-    trainer.metrics_history = []
     total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
-    mnist_reader, typeset_reader = load_reader(CLASSIFIER_NAME, device), load_reader(TYPESET_READER_NAME, device)
+    mnist_reader, typeset_reader = _shipped_readers(device)
+    history: list[dict] = []  # the periodic evaluations, kept in the card
+
     def modules() -> dict:
         return {"G": trainer.G, "D": trainer.D}
+
+    def card(metrics=None, partial=False) -> dict:
+        return _cyclegan_card(trainer, device, history, metrics, partial)
 
     print(f"Training CycleGAN (handwritten <-> typeset) on {describe(device)}: {args.epochs} MNIST epochs = "
           f"{total} steps of batch {cfg.batch_size}", file=sys.stderr)
@@ -430,12 +438,12 @@ def train_cyclegan(args) -> int:
     def report() -> str:
         nonlocal best
         m = evaluate_translation(trainer.G, mnist_reader, typeset_reader, n=500, seed=1)
-        trainer.metrics_history.append({"step": trainer.step_count, "elapsed_s": round(trainer.elapsed, 1),
-                                        **{k: m[k] for k in ("ab_label_kept", "ba_label_kept", "cycle_l1")}})
+        history.append({"step": trainer.step_count, "elapsed_s": round(trainer.elapsed, 1),
+                        **{k: m[k] for k in ("ab_label_kept", "ba_label_kept", "cycle_l1")}})
         key = min(m["ab_label_kept"], m["ba_label_kept"])
         if best is None or key > best:  # adversarial training oscillates: keep the best periodic state too
             best = key
-            checkpoints.save(best_name, modules(), _cyclegan_card(trainer, device, partial=True))
+            checkpoints.save(best_name, modules(), card(partial=True))
         return f" | kept(500) AB {m['ab_label_kept']:.3f} BA {m['ba_label_kept']:.3f}"
 
     def line(snap) -> str:
@@ -443,11 +451,10 @@ def train_cyclegan(args) -> int:
                 f"identity {snap.losses['identity']:.3f} | cycle L1 (8+8 fixed) {snap.cycle_l1:.3f}")
 
     _train_loop(trainer, total, args,
-                lambda: checkpoints.save(args.out, modules(), _cyclegan_card(trainer, device, partial=True)),
-                report, line)
+                lambda: checkpoints.save(args.out, modules(), card(partial=True)), report, line)
     print(f"Evaluating label preservation on {args.eval_samples} inputs per direction ...", file=sys.stderr)
     metrics = evaluate_translation(trainer.G, mnist_reader, typeset_reader, n=args.eval_samples, seed=0)
-    w, c = checkpoints.save(args.out, modules(), _cyclegan_card(trainer, device, metrics))
+    w, c = checkpoints.save(args.out, modules(), card(metrics))
     print(f"label kept: AB (typeset reader on G_AB(a)) {metrics['ab_label_kept']:.4f}, BA (MNIST classifier on "
           f"G_BA(b)) {metrics['ba_label_kept']:.4f}; mean cycle L1 {metrics['cycle_l1']:.4f}\nwrote {w} and {c}")
     return 0 if trainer.status != "diverged" else 1
@@ -532,12 +539,10 @@ def sample(args) -> int:
 
 def evaluate_cyclegan(args, path: Path) -> int:
     """Digits kept by each translation direction on --n inputs per direction, and the cycle error."""
-    from .classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
     from .cyclegan import evaluate_translation, load_cyclegan
 
     G, _, _ = load_cyclegan(path)
-    metrics = evaluate_translation(G, load_reader(CLASSIFIER_NAME), load_reader(TYPESET_READER_NAME), n=args.n,
-                                   seed=args.seed)
+    metrics = evaluate_translation(G, *_shipped_readers(), n=args.n, seed=args.seed)
     print(f"label kept: AB (typeset reader on G_AB(a)) {metrics['ab_label_kept']:.4f} (untranslated "
           f"{metrics['ab_untranslated_read_as_label']:.4f}), BA (MNIST classifier on G_BA(b)) "
           f"{metrics['ba_label_kept']:.4f} (untranslated {metrics['ba_untranslated_read_as_label']:.4f}); "

@@ -4,12 +4,12 @@ import secrets
 import numpy as np
 import streamlit as st
 
-from gan_core.classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, classify
+from gan_core.classifier import TYPESET_READER_NAME, classify
 from gan_core.cyclegan import cycle_error, source_digits, translate, walk_through_iteration
 from gan_core.cyclegan_official import WeightsMismatch, load_official, translate_photo
 from gan_core.uploads import UploadRejected, read_image, read_weights, to_mnist
 from ui import plots
-from ui.resources import cyclegan, digit_reader, require_mnist
+from ui.resources import cyclegan, digit_classifier, digit_reader, require_mnist
 
 DOMAIN = {"A": "handwritten (MNIST)", "B": "typeset (rendered fonts)"}
 DIRECTION_LABELS = {"AB": "Handwritten → typeset (G_AB)", "BA": "Typeset → handwritten (G_BA)"}
@@ -63,8 +63,9 @@ with st.expander("What the cycle does not promise: keeping the digit"):
         "that uses it — CyCADA's semantic consistency loss asks a source-domain classifier to give x and G(x) "
         "the same label — which a purely unpaired CycleGAN does not have.")
 
-mnist_reader, typeset_reader = digit_reader(str(CLASSIFIER_NAME)), digit_reader(str(TYPESET_READER_NAME))
-READERS = {"A": ("the MNIST classifier", mnist_reader), "B": ("the typeset reader", typeset_reader)}
+judge = digit_classifier()  # the MNIST classifier the other pages already hold in memory
+READERS = {"A": ("the MNIST classifier", judge.model if judge else None),
+           "B": ("the typeset reader", digit_reader(str(TYPESET_READER_NAME)))}
 
 
 def read(domain: str, images: np.ndarray) -> list[str]:

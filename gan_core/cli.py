@@ -204,7 +204,8 @@ def train_dcgan(args) -> int:
     cfg = DCGANConfig(preset=args.preset, seed=args.seed, batch_size=args.batch_size or 128,
                       lr_g=args.lr or 2e-4, lr_d=args.lr or 2e-4, label_flip=args.label_flip,
                       label_smoothing=args.label_smoothing, d_steps=args.d_steps,
-                      lr_half_life=args.lr_half_life, loss=args.loss, ema=args.ema)
+                      lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start, loss=args.loss,
+                      ema=args.ema)
     trainer = ImageGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data.steps_per_epoch(cfg.batch_size)))
     if args.resume:  # continue a CLI run: its G (the EMA if it kept one) and D, step count, time and epochs
@@ -217,10 +218,7 @@ def train_dcgan(args) -> int:
         trainer.epochs_before = float(before.get("epochs", 0.0))
         trainer.metrics_history = list(before.get("metrics_during_training", []))
         trainer.resumed_from = {k: before.get(k) for k in ("command", "steps", "epochs", "wall_time_s", "date")}
-        if cfg.lr_half_life > 0:  # the learning rates continue their decay
-            for opt, lr in ((trainer.opt_g, cfg.lr_g), (trainer.opt_d, cfg.lr_d)):
-                for group in opt.param_groups:
-                    group["lr"] = lr * 0.5 ** (trainer.step_count / cfg.lr_half_life)
+        trainer.continue_schedule(trainer.step_count)  # the learning rates continue their decay
         print(f"resuming from {args.resume} at step {trainer.step_count} (optimiser moments start afresh)",
               file=sys.stderr)
     evaluator = None
@@ -287,7 +285,7 @@ def train_cgan(args) -> int:
                      minibatch_std=args.minibatch_std, seed=args.seed,
                      batch_size=args.batch_size or 64, lr_g=args.lr or 2e-4, lr_d=args.lr or 2e-4,
                      label_flip=args.label_flip, label_smoothing=args.label_smoothing, d_steps=args.d_steps,
-                     lr_half_life=args.lr_half_life, loss=args.loss)
+                     lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start, loss=args.loss)
     trainer = ConditionalImageGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data.steps_per_epoch(cfg.batch_size)))
     evaluator = Evaluator(resolve(args.classifier) if args.classifier else CLASSIFIER_NAME, device)
@@ -393,7 +391,8 @@ def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=F
 
     c = trainer.config
     return {"kind": "cyclegan", "dataset": "A: MNIST handwritten digits; B: typeset digits (gan_core.data.typeset)",
-            "architecture": f"G_AB, G_BA: U-Net-skipped residual encoder-decoders (width {c.width}, {c.blocks} "
+            "architecture": f"G_AB, G_BA: {'U-Net-skipped' if c.skips else 'plain (no skips)'} residual "
+                            f"encoder-decoders (width {c.width}, {c.blocks} "
                             f"residual blocks, instance norm); D_A, D_B: PatchGANs of {PATCHES[c.d_patch]}-pixel "
                             f"patches; least squares, "
                             f"lambda_cycle {c.cycle_weight:g}, lambda_identity {c.identity_weight:g}, "
@@ -418,7 +417,7 @@ def train_cyclegan(args) -> int:
                          lr_g=args.lr or defaults.lr_g, lr_d=args.lr or defaults.lr_d,
                          lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start,
                          width=args.width or defaults.width, blocks=args.blocks or defaults.blocks,
-                         d_patch=args.d_patch, cycle_noise=args.cycle_noise)
+                         d_patch=args.d_patch, cycle_noise=args.cycle_noise, skips=args.skips)
     trainer = CycleGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
     mnist_reader, typeset_reader = _shipped_readers(device)
@@ -611,6 +610,8 @@ def main(argv=None) -> int:
     t.add_argument("--lr-decay-start", type=int, default=0, help="steps at the full learning rate before the decay")
     t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16)")
     t.add_argument("--blocks", type=int, default=None, help="CycleGAN: residual blocks (default 3)")
+    t.add_argument("--skips", action=argparse.BooleanOptionalAction, default=True,
+                   help="CycleGAN: U-Net skips in the generators (--no-skips: the official ResNet layout)")
     t.add_argument("--d-patch", default="large", help="CycleGAN: PatchGAN patch, large (26 px) or small (12 px)")
     t.add_argument("--cycle-noise", type=float, default=0.0,
                    help="CycleGAN: std of the noise added to translations inside the cycle term (anti-steganography)")

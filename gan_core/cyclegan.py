@@ -40,23 +40,31 @@ class ResBlock(nn.Module):
 
 
 class DigitGenerator(nn.Module):
-    """Encoder-decoder for 28×28: 28 → 14 → 7, residual blocks, 7 → 14 → 28 with U-Net skips."""
+    """Encoder-decoder for 28×28: 28 → 14 → 7, residual blocks, 7 → 14 → 28.
 
-    def __init__(self, width: int = 32, blocks: int = 3):
+    skips=True: U-Net skips carry the 28×28 and 14×14 features past the bottleneck, so copying the
+    input is easy and G edits it locally. skips=False: the official CycleGAN ResNet layout (no skips),
+    so every output is redrawn from the 7×7 code."""
+
+    def __init__(self, width: int = 32, blocks: int = 3, skips: bool = True):
         super().__init__()
         w = width
+        self.skips = skips
+        k = 2 if skips else 1  # the decoder's inputs are twice as wide where a skip joins them
         self.inp = nn.Sequential(nn.Conv2d(1, w, 3, padding=1, padding_mode="reflect"), _norm(w), nn.ReLU(True))
         self.down1 = nn.Sequential(nn.Conv2d(w, 2 * w, 4, 2, 1), _norm(2 * w), nn.ReLU(True))
         self.down2 = nn.Sequential(nn.Conv2d(2 * w, 4 * w, 4, 2, 1), _norm(4 * w), nn.ReLU(True))
         self.res = nn.Sequential(*[ResBlock(4 * w) for _ in range(blocks)])
         self.up1 = nn.Sequential(nn.ConvTranspose2d(4 * w, 2 * w, 4, 2, 1), _norm(2 * w), nn.ReLU(True))
-        self.up2 = nn.Sequential(nn.ConvTranspose2d(4 * w, w, 4, 2, 1), _norm(w), nn.ReLU(True))
-        self.out = nn.Conv2d(2 * w, 1, 3, padding=1, padding_mode="reflect")
+        self.up2 = nn.Sequential(nn.ConvTranspose2d(k * 2 * w, w, 4, 2, 1), _norm(w), nn.ReLU(True))
+        self.out = nn.Conv2d(k * w, 1, 3, padding=1, padding_mode="reflect")
 
     def forward(self, x):
         h0 = self.inp(x)
         h1 = self.down1(h0)
         h = self.up1(self.res(self.down2(h1)))
+        if not self.skips:
+            return torch.tanh(self.out(self.up2(h)))
         h = self.up2(torch.cat([h, h1], 1))
         return torch.tanh(self.out(torch.cat([h, h0], 1)))
 
@@ -88,9 +96,9 @@ class PatchDiscriminator(nn.Module):
 
 
 class GeneratorPair(nn.Module):
-    def __init__(self, width: int, blocks: int):
+    def __init__(self, width: int, blocks: int, skips: bool = True):
         super().__init__()
-        self.AB, self.BA = DigitGenerator(width, blocks), DigitGenerator(width, blocks)
+        self.AB, self.BA = DigitGenerator(width, blocks, skips), DigitGenerator(width, blocks, skips)
 
     def forward(self, pair: torch.Tensor) -> torch.Tensor:
         a, b = pair[:, :1], pair[:, 1:]
@@ -121,6 +129,7 @@ class CycleGANConfig(TrainConfig):
     identity_weight: float = 5.0
     width: int = 16  # 16 keeps a CPU step well under a second at batch 32
     blocks: int = 3
+    skips: bool = True  # U-Net skips in the generators (False: the official ResNet layout)
     d_patch: str = "large"  # PatchGAN patch size: "large" (26 px) or "small" (12 px)
     # std of Gaussian noise added to a translation before it is translated back in the cycle term:
     # without it a generator can keep the cycle exact by hiding the input in faint patterns of a
@@ -154,7 +163,7 @@ class CycleSnapshot(Snapshot):
 
 def build(config: CycleGANConfig) -> tuple[GeneratorPair, DiscriminatorPair]:
     torch.manual_seed(config.seed)
-    return GeneratorPair(config.width, config.blocks), DiscriminatorPair(config.width, config.d_patch)
+    return GeneratorPair(config.width, config.blocks, config.skips), DiscriminatorPair(config.width, config.d_patch)
 
 
 class CycleGANTrainer(GANTrainer):
@@ -253,7 +262,7 @@ def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPa
     if card.get("kind") != "cyclegan":
         raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a CycleGAN")
     c = card["config"]
-    G, D = GeneratorPair(c["width"], c["blocks"]), DiscriminatorPair(c["width"], c.get("d_patch", "large"))
+    G, D = GeneratorPair(c["width"], c["blocks"], c.get("skips", True)), DiscriminatorPair(c["width"], c.get("d_patch", "large"))
     checkpoints.load_into(name, {"G": G, "D": D})
     return G.to(device).eval(), D.to(device).eval(), card
 

@@ -149,16 +149,21 @@ class GANTrainer:
         self._rate = 0.0
         self._good = self._capture()
         self.replay = cures.ReplayBuffer(config.replay_size) if config.replay_size > 0 else None
-        if config.lr_half_life > 0:
-            decay = 0.5 ** (1.0 / config.lr_half_life)
-            if config.lr_decay_start > 0:  # constant, then halving every lr_half_life iterations
-                start, half = config.lr_decay_start, config.lr_half_life
-                self.schedulers = [torch.optim.lr_scheduler.LambdaLR(o, lambda it: 0.5 ** (max(0, it - start) / half))
-                                   for o in (self.opt_g, self.opt_d)]
-            else:
-                self.schedulers = [torch.optim.lr_scheduler.ExponentialLR(o, decay) for o in (self.opt_g, self.opt_d)]
-        else:
-            self.schedulers = []
+        self.schedulers = [torch.optim.lr_scheduler.LambdaLR(o, self.lr_factor) for o in (self.opt_g, self.opt_d)
+                           ] if config.lr_half_life > 0 else []
+
+    def lr_factor(self, iteration: int) -> float:
+        """The learning rates' multiplier after `iteration` iterations: 1 for the first lr_decay_start,
+        then halving every lr_half_life iterations."""
+        c = self.config
+        return 0.5 ** (max(0, iteration - c.lr_decay_start) / c.lr_half_life) if c.lr_half_life > 0 else 1.0
+
+    def continue_schedule(self, iteration: int) -> None:
+        """Put the learning-rate schedule at `iteration` (a run resumed from a checkpoint)."""
+        for sched in self.schedulers:
+            sched.last_epoch = iteration
+            for group, base in zip(sched.optimizer.param_groups, sched.base_lrs):
+                group["lr"] = base * self.lr_factor(iteration)
 
     # --- hooks for subclasses -------------------------------------------------------------
     def sample_real(self, n: int) -> tuple[torch.Tensor, Any]:

@@ -55,6 +55,19 @@ def test_a_few_steps_train_and_snapshot():
     assert np.array_equal(out, snap.ab)  # eval-mode translation is what the snapshot shows
 
 
+def test_generators_with_and_without_unet_skips():
+    """skips=False is the official ResNet layout: no path around the 7x7 bottleneck."""
+    from gan_core.cyclegan import DigitGenerator
+
+    torch.manual_seed(0)
+    x = torch.rand(2, 1, 28, 28) * 2 - 1
+    with_skips, plain = DigitGenerator(8, 1, skips=True), DigitGenerator(8, 1, skips=False)
+    assert with_skips(x).shape == plain(x).shape == (2, 1, 28, 28)
+    assert plain.out.in_channels == 8 and with_skips.out.in_channels == 16
+    trainer = CycleGANTrainer(CycleGANConfig(**TINY, skips=False))
+    assert trainer.G.AB.skips is False and np.isfinite(trainer.step(2).g_loss)
+
+
 # --- the shipped translator and its readers --------------------------------------------------------
 SHIPPED = "pretrained/cyclegan_digits"
 

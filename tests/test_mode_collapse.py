@@ -229,3 +229,16 @@ def test_lr_decay_can_start_late():
     assert t.opt_g.param_groups[0]["lr"] == pytest.approx(1e-3)
     t.step(10)
     assert t.opt_g.param_groups[0]["lr"] == pytest.approx(5e-4) and t.opt_d.param_groups[0]["lr"] == pytest.approx(1e-3)
+
+
+def test_a_resumed_run_continues_the_learning_rate_schedule():
+    cfg = small(lr_g=1e-3, lr_d=2e-3, lr_half_life=10, lr_decay_start=20)
+    straight = DistributionTrainer(cfg)
+    straight.step(40)
+    resumed = DistributionTrainer(cfg)
+    resumed.continue_schedule(30)
+    assert resumed.opt_g.param_groups[0]["lr"] == pytest.approx(5e-4)
+    resumed.step(10)
+    for a, b in ((straight.opt_g, resumed.opt_g), (straight.opt_d, resumed.opt_d)):
+        assert a.param_groups[0]["lr"] == pytest.approx(b.param_groups[0]["lr"])
+    assert straight.opt_g.param_groups[0]["lr"] == pytest.approx(2.5e-4)

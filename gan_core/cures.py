@@ -76,9 +76,9 @@ class MinibatchDiscrimination(nn.Module):
         self.T = nn.Parameter(torch.randn(in_features, kernels * kernel_dim) * 0.1)
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
-        m = (h @ self.T).view(-1, self.kernels, self.kernel_dim)
-        l1 = (m.unsqueeze(0) - m.unsqueeze(1)).abs().sum(-1)  # (n, n, B)
-        o = torch.exp(-l1).sum(1) - 1.0  # leave out the sample itself
+        m = (h @ self.T).view(-1, self.kernels, self.kernel_dim).transpose(0, 1)  # (B, n, C)
+        l1 = torch.cdist(m, m, p=1)  # (B, n, n) L1 distances per kernel, without an (n, n, B, C) tensor
+        o = (torch.exp(-l1).sum(2) - 1.0).T  # leave out the sample itself
         return torch.cat([h, o], dim=1)
 
 

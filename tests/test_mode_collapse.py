@@ -1,6 +1,7 @@
 """Mode-collapse lesson: 2-D targets, mode metrics, the cure switches on the one loop, seeded bars.
 
-The full 5-seed bars run in bench/bench_mode_collapse.py; here one seed each, at the presets' budgets.
+The full 5-seed bars run in bench/bench_mode_collapse.py; here one seed each, at the presets' budgets
+(the grid's best cure, ~1 min on one core, is the suite's costliest single run).
 """
 from __future__ import annotations
 
@@ -152,6 +153,9 @@ def test_minibatch_std_feature_sees_the_batch_spread():
     assert any(isinstance(m, cures.MinibatchStd) for m in t.D)
     md = cures.MinibatchDiscrimination(3, kernels=4, kernel_dim=2)
     assert md(torch.randn(6, 3)).shape == (6, 7)
+    # a collapsed batch: every sample is at L1 distance 0 from the other 5, so each closeness is 5
+    assert torch.allclose(md(torch.ones(6, 3))[:, 3:], torch.full((6, 4), 5.0))
+    assert (md(torch.randn(6, 3) * 100)[:, 3:] < 1).all()  # a spread batch: the others are far away
 
 
 def test_replay_buffer_fills_and_mixes():
@@ -221,6 +225,11 @@ def test_ring_vanilla_collapses():
 def test_ring_best_cure_covers_all_modes_sharply():
     snap = final("ring", mc.BEST_CURE["ring"], 0)
     assert snap.modes_captured == 8 and snap.hq_fraction >= 0.90, (snap.modes_captured, snap.hq_fraction)
+
+
+def test_grid_best_cure_covers_the_grid_sharply():
+    snap = final("grid", mc.BEST_CURE["grid"], 0)
+    assert snap.modes_captured >= 24 and snap.hq_fraction >= 0.80, (snap.modes_captured, snap.hq_fraction)
 
 
 def test_lr_decay_can_start_late():

@@ -186,7 +186,7 @@ def _dcgan_card(trainer, device, args, metrics=None, partial=False) -> dict:
             "preset": trainer.config.preset, "z_dim": trainer.config.z_dim,
             "parameters": {"G": count_parameters(trainer.G), "D": count_parameters(trainer.D)},
             "config": config_dict(trainer.config), "steps": trainer.step_count,
-            "epochs": round(trainer.epoch + getattr(trainer, "epochs_before", 0.0), 3),
+            "epochs": round(trainer.epoch, 3),
             "wall_time_s": round(trainer.elapsed, 1), "resumed_from": getattr(trainer, "resumed_from", None),
             **_environment(device), "partial": partial, "status": trainer.status, "message": trainer.message,
             "generator_weights": ("exponential moving average of G's weights (decay "

@@ -75,6 +75,7 @@ class ImageGANTrainer(GANTrainer):
         self._grid_cache: tuple[int, np.ndarray] | None = None
         self.metrics: dict[str, Any] | None = None
         self.metrics_history: list[dict[str, Any]] = []
+        self.epochs_before = 0.0  # epochs of the run this one resumed (the data stream restarts at 0)
         ema = getattr(config, "ema", 0.0)  # subclasses' configs may not have the option
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False) if ema > 0 else None
         self._ema_calibrated = -1
@@ -160,7 +161,7 @@ class ImageGANTrainer(GANTrainer):
 
     def evaluate(self, evaluator, n: int = 2000, seed: int = 12345) -> dict[str, Any]:
         """MNIST score, class histogram and Fréchet distance of n samples (see classifier.Evaluator)."""
-        result = {"step": self.step_count, "epoch": round(self.data.epoch_progress, 3), "elapsed_s": self.elapsed,
+        result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed,
                   **evaluator.evaluate(self.sample_images(n, seed))}
         self.metrics = result
         self.metrics_history.append(result)
@@ -169,7 +170,8 @@ class ImageGANTrainer(GANTrainer):
     # --- snapshot ---------------------------------------------------------------------------
     @property
     def epoch(self) -> float:
-        return self.data.epoch_progress
+        """Epochs trained, counting those before a resume."""
+        return self.epochs_before + self.data.epoch_progress
 
     def snapshot(self) -> ImageSnapshot:
         c = self.config
@@ -178,7 +180,7 @@ class ImageGANTrainer(GANTrainer):
             **base,
             grid=self.grid(),
             images_per_s=base["steps_per_s"] * c.batch_size * c.d_steps,
-            epoch=self.data.epoch_progress,
+            epoch=self.epoch,
             steps_per_epoch=self.data.steps_per_epoch(c.batch_size),
             batch_size=c.batch_size,
             metrics=self.metrics,
@@ -327,7 +329,7 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
         from .cgan import balanced_labels
 
         labels = balanced_labels(n).numpy()
-        result = {"step": self.step_count, "epoch": round(self.data.epoch_progress, 3), "elapsed_s": self.elapsed,
+        result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed,
                   **evaluate_conditional(evaluator, self.sample_images(n, seed, labels=labels), labels)}
         self.metrics = result
         self.metrics_history.append(result)

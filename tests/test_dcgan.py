@@ -133,3 +133,16 @@ def test_ema_generator_is_sampled_and_round_trips(tmp_path):
                      {"kind": "dcgan", "preset": "tiny", "z_dim": 100, "steps": 4})
     G, _ = load_generator(str(tmp_path / "ema"))
     assert np.array_equal(generate_images(G, 16, seed=1), trainer.sample_images(16, seed=1))
+
+
+def test_cli_resume_continues_steps_epochs_and_the_card(tmp_path):
+    out = str(tmp_path / "run")
+    common = ["--preset", "tiny", "--batch-size", "64", "--eval-samples", "200", "--threads", "1", "--out", out]
+    assert main(["train", "dcgan", "--epochs", "0.02", *common]) == 0
+    first = json.loads((tmp_path / "run.json").read_text())
+    assert main(["train", "dcgan", "--epochs", "0.04", "--resume", out, *common]) == 0
+    card = json.loads((tmp_path / "run.json").read_text())
+    assert card["resumed_from"]["steps"] == first["steps"] > 0
+    assert card["steps"] == round(0.04 * 60000 // 64)  # to the new total, not 0.04 epochs more
+    assert card["epochs"] == pytest.approx(0.04, abs=0.002)  # counts the epochs before the resume
+    assert card["metrics"]["n_samples"] == 200

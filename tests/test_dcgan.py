@@ -107,20 +107,22 @@ def test_shipped_dcgan_card_reports_measured_metrics():
 
 
 def test_shipped_dcgan_card_is_honest_on_a_fresh_draw():
-    """The card's numbers reproduce on 10,000 new samples, and no digit is dropped.
+    """The card's numbers reproduce on 10,000 new samples, and every digit is 6-14% of them.
 
-    The issue's bars (MNIST score >= 9.0, every digit 6-14%) are NOT met by these CPU-trained
-    weights (card: 6.36); they need retraining on a GPU. This test checks what the card claims.
+    The issue's score bar (MNIST score >= 9.0) is NOT met by these CPU-trained weights (book preset,
+    40,010 steps, 2 h on CPU; card: 7.94); the digit-balance bar is. This test checks the card's claims
+    and the balance bar.
     """
     from gan_core.classifier import Evaluator
 
     G, card = load_generator(SHIPPED)
     images = generate_images(G, 10_000, seed=2024)  # not the card's seed: a fresh draw
     m = Evaluator().evaluate(images)
-    assert abs(m["mnist_score"] - card["metrics"]["mnist_score"]) < 0.3, (m["mnist_score"], card["metrics"])
-    assert m["mnist_score"] > 6.0
+    assert abs(m["mnist_score"] - card["metrics"]["mnist_score"]) < 0.2, (m["mnist_score"], card["metrics"])
+    assert m["mnist_score"] > 7.5
+    assert abs(m["frechet_distance"] - card["metrics"]["frechet_distance"]) < 0.5, (m, card["metrics"])
     fractions = np.array(m["class_histogram"]) / 10_000
-    assert (fractions >= 0.03).all(), m["class_histogram"]  # every digit is generated
+    assert ((fractions >= 0.06) & (fractions <= 0.14)).all(), m["class_histogram"]  # the issue's balance bar
 
 
 def test_ema_generator_is_sampled_and_round_trips(tmp_path):

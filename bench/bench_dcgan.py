@@ -83,8 +83,9 @@ def main() -> None:
         for preset in args.race:
             r = race(preset, device, dataset, evaluator, args.target, args.max_minutes, args.every)
             results["race"].append(r)
-            print(f"{preset}: MNIST score(2000) > {args.target} after "
-                  f"{r['seconds'] if r['seconds'] is not None else 'n/a'} s of training ({r['steps']} steps)", flush=True)
+            when = (f"after {r['seconds']} s of training" if r["seconds"] is not None
+                    else f"not reached in {args.max_minutes:g} min of training")
+            print(f"{preset}: MNIST score(2000) > {args.target} {when} ({r['steps']} steps)", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

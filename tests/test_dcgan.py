@@ -145,6 +145,6 @@ def test_cli_resume_continues_steps_epochs_and_the_card(tmp_path):
     assert main(["train", "dcgan", "--epochs", "0.04", "--resume", out, *common]) == 0
     card = json.loads((tmp_path / "run.json").read_text())
     assert card["resumed_from"]["steps"] == first["steps"] > 0
-    assert card["steps"] == round(0.04 * 60000 // 64)  # to the new total, not 0.04 epochs more
+    assert card["steps"] == round(0.04 * (60_000 // 64))  # to the new total, not 0.04 epochs more
     assert card["epochs"] == pytest.approx(0.04, abs=0.002)  # counts the epochs before the resume
     assert card["metrics"]["n_samples"] == 200

@@ -74,8 +74,8 @@ _CURES = {
 # the high-quality bars. Per target: (options, budget).
 # On the grid, G learns 1.5x as fast as D (lr 1.5e-3 vs 1e-3): with equal rates 1-2 of 5 seeds lost a
 # row of modes for good (D saw the empty row as real, but G's mass never moved there); a faster G
-# found all 25 in 9 of 10 seeds (2x as fast: all 25 every time, but blurrier). Measured in
-# bench/bench_mode_collapse.py; the variants tried are in the closing note.
+# found all 25 in 9 of 10 seeds (2x as fast: all 25 in 5 of 5, but blurrier). Seeds 0-4 measured by
+# bench/bench_mode_collapse.py, seeds 5-9 by a one-off sweep; the variants tried are in the note.
 _SHARP_NET = dict(noise_dim=2, g_hidden=(128, 128, 128), d_hidden=(128, 128, 128), g_activation="relu",
                   d_activation="leaky_relu", lr_g=1e-3, lr_d=1e-3, d_minibatch="std")
 _SHARP = {

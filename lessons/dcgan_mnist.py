@@ -29,8 +29,8 @@ st.markdown(
     "very same one as in the 1-D lesson: a D step on a real and a fake batch, then a G step through the frozen D."
 )
 st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* preset: digits appear within a "
-        f"couple of minutes. The *book* and *small* presets are the seeds' own networks: a GPU trains them in "
-        f"minutes, a CPU core in hours (the pretrained *book* weights took 2 h of CPU for 43 epochs).",
+        f"couple of minutes. The *book* and *small* presets are the seeds' own networks, meant for a GPU: on a "
+        f"CPU they take hours (the pretrained *book* weights took 2 h of CPU for 43 epochs).",
         icon=":material/memory:")
 
 require_mnist("train", "test")

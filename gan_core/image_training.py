@@ -161,8 +161,11 @@ class ImageGANTrainer(GANTrainer):
 
     def evaluate(self, evaluator, n: int = 2000, seed: int = 12345) -> dict[str, Any]:
         """MNIST score, class histogram and Fréchet distance of n samples (see classifier.Evaluator)."""
-        result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed,
-                  **evaluator.evaluate(self.sample_images(n, seed))}
+        return self._record(evaluator.evaluate(self.sample_images(n, seed)))
+
+    def _record(self, measured: dict[str, Any]) -> dict[str, Any]:
+        """Stamp an evaluation with the step, epoch and training time, and keep it as the latest and in the history."""
+        result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed, **measured}
         self.metrics = result
         self.metrics_history.append(result)
         return result
@@ -329,11 +332,7 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
         from .cgan import balanced_labels
 
         labels = balanced_labels(n).numpy()
-        result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed,
-                  **evaluate_conditional(evaluator, self.sample_images(n, seed, labels=labels), labels)}
-        self.metrics = result
-        self.metrics_history.append(result)
-        return result
+        return self._record(evaluate_conditional(evaluator, self.sample_images(n, seed, labels=labels), labels))
 
 
 @torch.no_grad()

@@ -28,9 +28,21 @@ st.markdown(
     "Adam with **lr 2·10⁻⁴ and β₁ = 0.5**, and weights drawn from **N(0, 0.02)**. The training loop is the "
     "very same one as in the 1-D lesson: a D step on a real and a fake batch, then a G step through the frozen D."
 )
+
+
+def pretrained_card():
+    try:
+        return checkpoints.read_card(PRETRAINED)
+    except checkpoints.CheckpointError:
+        return None
+
+
+card = pretrained_card()
+took = (f" (the pretrained *{card['preset']}* weights took {card['wall_time_s'] / 3600:.1f} h of training for "
+        f"{card['epochs']:.0f} epochs)" if card else "")
 st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* preset: digits appear within a "
         f"couple of minutes. The *book* and *small* presets are the seeds' own networks, meant for a GPU: on a "
-        f"CPU they take hours (the pretrained *book* weights took 2 h of CPU for 43 epochs).",
+        f"CPU they take hours{took}.",
         icon=":material/memory:")
 
 require_mnist("train", "test")
@@ -64,13 +76,6 @@ def real_grid() -> np.ndarray:
     return tile(images[np.random.default_rng(0).choice(len(images), 64, replace=False)])
 
 
-def pretrained_card():
-    try:
-        return checkpoints.read_card(PRETRAINED)
-    except checkpoints.CheckpointError:
-        return None
-
-
 def start_from_pretrained() -> None:
     """Button callback (runs before the rerun, so it may set the preset widget)."""
     card = pretrained_card()
@@ -87,7 +92,6 @@ if settings != run.settings and not run.running and run.snapshot.step == 0:
     run.reset(make_trainer(settings), settings)  # an untrained run follows the widgets at once
 controls(KEY, run, settings, make_trainer)
 
-card = pretrained_card()
 p1, p2 = st.columns([1, 2])
 p1.button("Start from the pretrained DCGAN", key="dcgan_pretrained", on_click=start_from_pretrained,
           disabled=card is None or run.running, icon=":material/download_done:")

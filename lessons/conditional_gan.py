@@ -142,7 +142,7 @@ with st.expander("Train a CGAN live (tiny preset)"):
             show_status(snap)
             a, b = st.columns(2)
             a.markdown(f"**Rows: fixed z · columns: digits 0–9 — step {snap.step:,}**")
-            a.image(snap.grid, width=320, clamp=True)
+            a.image(plots.inline_png(snap.grid), width=320)
             b.plotly_chart(plots.curves(snap.history, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses", "BCE"),
                            key=f"{KEY}_loss", width="stretch")
 

@@ -129,7 +129,7 @@ def draw(snap) -> None:
         st.image(real_grid(), width=300, clamp=True)
     with right:
         st.markdown(f"**G's progression — the same 64 noise vectors, step {snap.step:,}**")
-        st.image(snap.grid, width=300, clamp=True)
+        st.image(plots.inline_png(snap.grid), width=300)
     h = snap.history
     c1, c2 = st.columns(2)
     c1.plotly_chart(plots.curves(h, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses", "BCE"),

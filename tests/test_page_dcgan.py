@@ -1,6 +1,10 @@
 """AppTest: the DCGAN page renders, Start trains, the pretrained DCGAN loads and shows its grid."""
+import base64
+import io
 import re
 
+import numpy as np
+from PIL import Image
 
 from gan_core import checkpoints
 
@@ -13,6 +17,13 @@ def _step(at) -> int:
         if m:
             return int(m.group(1).replace(",", ""))
     raise AssertionError("no step counter on the page")
+
+
+def _live_grid(at) -> np.ndarray:
+    """G's grid as the browser gets it: inline, so a redraw cannot delete the frame the browser fetches."""
+    urls = [i.url for im in at.get("image") for i in im.proto.imgs if i.url.startswith("data:image/png;base64,")]
+    assert len(urls) == 1, "G's grid should be the page's one inline image"
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(urls[0].split(",", 1)[1]))))
 
 
 def test_page_renders_with_controls_and_grid(app_page):
@@ -29,10 +40,13 @@ def test_start_advances_the_step_counter(app_page):
     at = app_page(PAGE)
     at.button(key="dcgan_start").click()
     at.run()
-    first = _step(at)
+    first, first_grid = _step(at), _live_grid(at)
     at.run()  # one more fragment tick
     assert not at.exception, [e.value for e in at.exception]
     assert _step(at) > first >= 0 and _step(at) >= 1
+    grid = _live_grid(at)
+    assert grid.shape == first_grid.shape == (8 * 30 + 2, 8 * 30 + 2)  # 64 digits, 2-pixel gaps
+    assert not np.array_equal(grid, first_grid)  # the new steps redrew it
     assert any("steps/s" in (p.proto.text or "") for p in at.get("progress"))
     score = [m for m in at.metric if m.label == "MNIST score"]  # measured on the first trained tick
     assert score and 1.0 <= float(score[0].value) <= 10.0

@@ -122,6 +122,20 @@ def captioned_grid(images, captions, ok=None, cols: int = 10, scale: int = 2) ->
     return np.asarray(canvas)
 
 
+def inline_png(image: np.ndarray) -> str:
+    """A uint8 image as a data URL for st.image. A live view redraws its image several times a second;
+    served from Streamlit's media store, the previous frame is deleted when the next run ends, and a
+    browser still fetching it logs an image error. A data URL travels with the frame itself."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(image, dtype=np.uint8)).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
 def latent_animation(images, labels, title: str = "", height: int = 360, frame_ms: int = 250) -> go.Figure:
     """A playable animation (plotly frames) of a sequence of uint8 digits (n, 28, 28)."""
     x = np.asarray(images)

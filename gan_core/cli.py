@@ -151,28 +151,41 @@ def _gan_line(snap) -> str:
             f"D(x) {snap.d_real:.2f} D(G(z)) {snap.d_fake:.2f}/{snap.d_fake_after:.2f}")
 
 
+LINE_COST = 0.05  # share of a GAN run's time its progress line may take (each redraw takes a snapshot,
+# which renders G's grid: for an EMA generator that means re-measuring its batch norms, seconds on a CPU)
+
+
 def _train_loop(trainer, total: int, args, save_partial, on_eval=None, line=_gan_line) -> None:
     """Train to `total` steps with a progress bar, the --max-minutes budget, periodic checkpoints
     (`save_partial()`) and, every --eval-every-min, `on_eval()` whose text joins the bar's line.
     The DCGAN, CGAN and CycleGAN commands share it; a diverged run ends with the trainer's explanation."""
     bar = Progress(total)
+
+    def redraw(extra: str = "", force: bool = False) -> float:
+        """Redraw the bar (rate and ETA at the current speed); the time the snapshot took."""
+        start = time.monotonic()
+        snap = trainer.snapshot()
+        bar.update(snap.step, snap.elapsed_s, snap.steps_per_s, line(snap) + extra, force=force or bool(extra))
+        return time.monotonic() - start
+
     deadline = time.monotonic() + args.max_minutes * 60 if args.max_minutes else None
-    last_ckpt = last_eval = time.monotonic()
+    last_ckpt = last_eval = next_line = time.monotonic()
     while trainer.step_count < total and trainer.status != "diverged":
-        snap = trainer.step(min(trainer.chunk, total - trainer.step_count))
+        trainer.train_steps(min(trainer.chunk, total - trainer.step_count))
         now = time.monotonic()
         extra = ""
         if on_eval and args.eval_every_min and now - last_eval >= args.eval_every_min * 60:
             extra = on_eval()
             last_eval = now
-        bar.update(snap.step, snap.elapsed_s, snap.step / max(snap.elapsed_s, 1e-9), line(snap) + extra,
-                   force=bool(extra))
+        if extra or now >= next_line:
+            next_line = time.monotonic() + redraw(extra) / LINE_COST
         if args.checkpoint_every_min and now - last_ckpt >= args.checkpoint_every_min * 60:
             save_partial()
             last_ckpt = now
         if deadline and now > deadline:
             print(f"\nstopping at the --max-minutes budget ({args.max_minutes} min)", file=sys.stderr)
             break
+    redraw(force=True)
     bar.close()
     if trainer.status == "diverged":
         print(trainer.message, file=sys.stderr)

@@ -317,11 +317,20 @@ class GANTrainer:
         self._good = self._capture()
         return True
 
-    def step(self, n: int = 1) -> Snapshot:
-        """Train n iterations (in chunks, so curves get a point every `chunk` iterations)."""
+    def train_steps(self, n: int) -> bool:
+        """Train n iterations in chunks (curves get a point every `chunk` iterations), with no snapshot:
+        a snapshot can cost as much as the steps (an image trainer renders its grid), and a command-line
+        run needs one only when its progress line is redrawn. False if training diverged."""
         remaining = int(n)
-        while remaining > 0 and self._run_chunk(min(self.chunk, remaining), None):
+        while remaining > 0:
+            if not self._run_chunk(min(self.chunk, remaining), None):
+                return False
             remaining -= self.chunk
+        return True
+
+    def step(self, n: int = 1) -> Snapshot:
+        """Train n iterations, then snapshot."""
+        self.train_steps(n)
         return self.snapshot()
 
     def train_for(self, seconds: float) -> Snapshot:

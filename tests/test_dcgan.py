@@ -1,14 +1,16 @@
 """DCGAN presets, the image trainer on the shared GAN loop, the CLI, and the shipped weights' bars."""
+import argparse
 import json
+import time
 
 import numpy as np
 import pytest
 import torch
 
 from gan_core import checkpoints, dcgan
-from gan_core.cli import load_generator, main
+from gan_core.cli import _train_loop, load_generator, main
 from gan_core.image_training import DCGANConfig, ImageGANTrainer, generate_images, load_pretrained
-from gan_core.training import GANTrainer
+from gan_core.training import GANTrainer, Snapshot
 
 SHIPPED = "pretrained/dcgan_mnist"
 
@@ -148,3 +150,27 @@ def test_cli_resume_continues_steps_epochs_and_the_card(tmp_path):
     assert card["steps"] == round(0.04 * (60_000 // 64))  # to the new total, not 0.04 epochs more
     assert card["epochs"] == pytest.approx(0.04, abs=0.002)  # counts the epochs before the resume
     assert card["metrics"]["n_samples"] == 200
+
+
+def test_cli_progress_line_takes_a_snapshot_only_now_and_then():
+    """A snapshot can cost as much as the steps (an EMA grid re-measures batch norms): the CLI takes
+    one for its line about every 20x its cost, not after every chunk of 25 steps."""
+    class TimedTrainer:  # 1 ms a step, 20 ms a snapshot
+        chunk, step_count, status, message, snapshots = 5, 0, "training", "", 0
+
+        def train_steps(self, n):
+            time.sleep(0.001 * n)
+            self.step_count += n
+            return True
+
+        def snapshot(self):
+            self.snapshots += 1
+            time.sleep(0.02)
+            return Snapshot(step=self.step_count, status="training", message="", elapsed_s=1.0, steps_per_s=1e3,
+                            d_loss=0.0, g_loss=0.0, d_real=0.5, d_fake=0.5)
+
+    trainer = TimedTrainer()
+    _train_loop(trainer, 1000, argparse.Namespace(max_minutes=0, eval_every_min=0, checkpoint_every_min=0),
+                lambda: None, line=lambda snap: "")
+    assert trainer.step_count == 1000
+    assert 2 <= trainer.snapshots <= 6  # ~1 s of steps, a line every ~0.4 s, and the last one (was 200)

@@ -43,7 +43,8 @@ def describe(device: torch.device | None = None) -> str:
         return f"{torch.cuda.get_device_name(device)} (CUDA)"
     if device.type == "mps":
         return "Apple GPU (MPS)"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    n = torch.get_num_threads()
+    return f"CPU ({n} thread{'s' if n != 1 else ''})"
 
 
 THREADS_VAR = "GAN_TORCH_THREADS"

@@ -135,15 +135,14 @@ with translate_tab:
         back = translate(G, fx, direction[::-1])
         same = translate(G, x[None], target + source)  # the generator into x's own domain: should change nothing
         cols = st.columns(4)
-        shown = [("x", "the input", x, source), ("G(x)", f"translated to {DOMAIN[target]}", fx[0], target),
-                 ("F(G(x))", "translated back", back[0], source), ("F(x)", "identity: x is already in F's domain",
+        shown = [("x", "The input", x, source), ("G(x)", f"Translated to {DOMAIN[target]}", fx[0], target),
+                 ("F(G(x))", "Translated back", back[0], source), ("F(x)", "Identity: x is already in F's domain",
                                                                   same[0], source)]
         for col, (title, what, img, domain) in zip(cols, shown):
-            col.markdown(f"**{title}** — {what}")
+            col.markdown(f"**{title}**")  # one line each, so the four images line up
             col.image(enlarge(img), width=168, clamp=True)
             verdict = read(domain, img[None])[0]
-            if verdict:
-                col.caption(f"{READERS[domain][0]} reads **{verdict}**")
+            col.caption(what + (f"; {READERS[domain][0]} reads **{verdict}**" if verdict else ""))
         m1, m2 = st.columns(2)
         m1.metric("Cycle error |F(G(x)) − x|", f"{cycle_error(x[None], back)[0]:.3f}",
                   help="Mean absolute pixel difference in the networks' [−1, 1] units: 0 is a perfect round trip, "

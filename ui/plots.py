@@ -71,7 +71,8 @@ def modes_over_time(history: dict, n_modes: int, title: str = "Modes captured ov
     fig.add_scatter(x=steps, y=[100 * v for v in history.get("hq_fraction", [])], name="high quality %",
                     mode="lines", yaxis="y2", line=dict(color=DISC, dash="dot"))
     fig.update_layout(xaxis_title="step", yaxis=dict(title="modes", range=[0, n_modes + 0.5]),
-                      yaxis2=dict(title="HQ %", overlaying="y", side="right", range=[0, 100], showgrid=False))
+                      yaxis2=dict(title="HQ %", overlaying="y", side="right", range=[0, 100], showgrid=False,
+                                  tickmode="array", tickvals=[0, 25, 50, 75, 100]))
     return layout(fig, title, height=260)
 
 

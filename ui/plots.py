@@ -10,8 +10,9 @@ DISC = "#2ca02c"
 
 
 def layout(fig: go.Figure, title: str = "", height: int = 340, **kwargs) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=20),
-                      legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
+    # the legend sits in the figure's bottom margin, under the x-axis title whatever the plot's height
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=50),
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
                       uirevision="keep", **kwargs)
     return fig
 

@@ -18,7 +18,11 @@ def step_counter(page) -> int:
 
 
 def start_and_watch_steps(page) -> None:
-    page.get_by_role("button", name="Start").first.click()
+    # exact: "Start" alone also matches "Start from the pretrained DCGAN", which a page still rendering
+    # can list first; and the live view (its step counter) must be on the page before Start is pressed
+    page.wait_for_function("() => /Step [0-9]/.test(document.body.innerText)", timeout=60_000)
+    wait_idle(page)
+    page.get_by_role("button", name="Start", exact=True).click()
     # while a run trains, its fragment reruns on a timer, so the script may never read "notRunning"
     # on a busy machine: wait for the step counter itself
     page.wait_for_function("() => /Step [1-9]/.test(document.body.innerText)", timeout=60_000)
@@ -27,7 +31,7 @@ def start_and_watch_steps(page) -> None:
                            f".replace(/,/g, '')) > {first}", timeout=60_000)
     second = step_counter(page)
     assert second > first, (first, second)
-    page.get_by_role("button", name="Pause").first.click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     wait_idle(page)  # paused: the timer is off and the script comes to rest
 
 

@@ -100,9 +100,12 @@ def draw(snap) -> None:
     left.plotly_chart(histograms(snap), key="g1_chart_hist")
     if snap.d_on_grid is None:
         left.caption("D sees only the batch's four moments, so D(x) of a single x is not defined.")
-    rows = [{"": name, "target": round(snap.real_moments[m], 3) + 0.0, "generated": round(snap.fake_moments[m], 3) + 0.0}
+    def shown(v: float) -> float:  # 3 decimals, and no "-0.000" for a moment of -3e-7
+        return round(v, 3) + 0.0
+
+    rows = [{"": name, "target": shown(snap.real_moments[m]), "generated": shown(snap.fake_moments[m])}
             for name, m in (("mean", "mean"), ("std", "std"), ("skew", "skew"), ("excess kurtosis", "kurtosis"))]
-    three = st.column_config.NumberColumn(format="%.3f")  # the sample's skew is 1e-16, not 0.0000000000000001
+    three = st.column_config.NumberColumn(format="%.3f")  # the target's skew was shown as 0.0000000000000001
     right.dataframe(rows, hide_index=True, width="stretch", column_config={"target": three, "generated": three})
     right.metric("W1 to the target", f"{snap.w1:.3f}")
     right.metric("KS statistic", f"{snap.ks:.3f}")

@@ -27,11 +27,11 @@ from gan_core.image_training import DCGANConfig, ImageGANTrainer  # noqa: E402
 
 def speed(preset: str, device, dataset, steps: int, batch: int = 128) -> dict:
     trainer = ImageGANTrainer(DCGANConfig(preset=preset, batch_size=batch), device, dataset=dataset)
-    trainer.step(3)  # warm-up
+    trainer.train_steps(3)  # warm-up
     if device.type == "cuda":
         torch.cuda.synchronize()
     t = time.perf_counter()
-    trainer.step(steps)
+    trainer.train_steps(steps)  # training only: no snapshot in the timed part
     if device.type == "cuda":
         torch.cuda.synchronize()
     dt = time.perf_counter() - t

@@ -14,6 +14,13 @@ os.chdir(ROOT)  # the app resolves lessons/ and data/ relative to the project ro
 torch.set_num_threads(1)  # as the app does (gan_core.device.configure_threads): robust on a busy machine
 
 
+def pytest_collection_modifyitems(items):
+    """Long-running tests first (a stable sort keeps the rest in file order): the parallel workers
+    start the minutes-long runs at once and fill in with short tests, instead of one worker
+    starting a two-minute run when the others are done."""
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+
+
 @pytest.fixture(autouse=True)
 def full_error_details():
     """The app redacts exceptions for students (.streamlit/config.toml); tests want the real message."""

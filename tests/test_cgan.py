@@ -134,6 +134,7 @@ def test_shipped_card_reports_measured_metrics(shipped):
         assert key in m or key in card, key
 
 
+@pytest.mark.long_running
 def test_shipped_cgan_meets_its_bars_on_10000_samples(shipped):
     """10,000 samples, 1,000 per requested digit, judged by the shipped classifier."""
     G, card = shipped

@@ -16,6 +16,7 @@ def evaluator():
     return Evaluator()
 
 
+@pytest.mark.long_running
 def test_shipped_classifier_is_at_least_99_percent_accurate(evaluator):
     images, labels = load_mnist("test")
     acc = accuracy(evaluator.model, images, labels)

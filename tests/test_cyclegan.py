@@ -82,6 +82,7 @@ def test_typeset_reader_reads_held_out_renders_at_least_99_percent():
     assert accuracy(load_reader(TYPESET_READER_NAME), images, labels) >= 0.99
 
 
+@pytest.mark.long_running
 def test_shipped_cyclegan_card_is_honest_on_2000_fresh_inputs_per_direction(shipped):
     """The card's digits-kept figures reproduce on fresh draws (seed 3, not the card's seed 0).
 

@@ -108,6 +108,7 @@ def test_shipped_dcgan_card_reports_measured_metrics():
     assert checkpoints.paths(SHIPPED)[0].stat().st_size < 50e6
 
 
+@pytest.mark.long_running
 def test_shipped_dcgan_card_is_honest_on_a_fresh_draw():
     """The card's numbers reproduce on 10,000 new samples, and every digit is 6-14% of them.
 

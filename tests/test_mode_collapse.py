@@ -217,16 +217,19 @@ def final(target: str, method: str, seed: int):
     return mc.make_trainer(target, method, seed).step(mc.budget(target, method))
 
 
+@pytest.mark.long_running
 def test_ring_vanilla_collapses():
     snap = final("ring", "vanilla", 0)
     assert snap.modes_captured <= 4, snap.modes_captured
 
 
+@pytest.mark.long_running
 def test_ring_best_cure_covers_all_modes_sharply():
     snap = final("ring", mc.BEST_CURE["ring"], 0)
     assert snap.modes_captured == 8 and snap.hq_fraction >= 0.90, (snap.modes_captured, snap.hq_fraction)
 
 
+@pytest.mark.long_running
 def test_grid_best_cure_covers_the_grid_sharply():
     snap = final("grid", mc.BEST_CURE["grid"], 0)
     assert snap.modes_captured >= 24 and snap.hq_fraction >= 0.80, (snap.modes_captured, snap.hq_fraction)

@@ -14,6 +14,7 @@ def converged(snap, tol=0.1) -> bool:
     return abs(m["mean"] - 4.0) < tol and abs(m["std"] - 1.25) < tol and snap.w1 < tol
 
 
+@pytest.mark.long_running
 def test_fast_preset_fits_the_seed_target():
     snap = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=0)).step(FAST_BUDGET)
     assert snap.status == "training" and snap.step == FAST_BUDGET
@@ -25,6 +26,7 @@ def test_fast_preset_fits_the_seed_target():
     assert abs(snap.d_real - 0.5) < 0.1 and abs(snap.d_fake - 0.5) < 0.1
 
 
+@pytest.mark.long_running
 def test_fast_preset_succeeds_for_most_seeds():
     wins = [converged(DistributionTrainer(replace(PRESETS_1D["Fast"], seed=s)).step(FAST_BUDGET)) for s in range(1, 6)]
     assert sum(wins) >= 4, wins
@@ -75,6 +77,7 @@ def test_training_is_reproducible():
     assert a.fake_counts == b.fake_counts and a.d_loss == b.d_loss
 
 
+@pytest.mark.long_running
 def test_inverse_cdf_map_is_learned_from_uniform_noise():
     trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], noise="uniform", seed=0))
     untrained = trainer.learned_map()["max_deviation"]

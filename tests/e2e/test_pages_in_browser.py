@@ -9,6 +9,9 @@ import pytest
 from tests.e2e.conftest import screenshot, wait_idle
 from ui.lessons import LESSONS
 
+# one worker runs them all (one server, one browser), and they start first: together they take minutes
+pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.long_running]
+
 PAGES = [("home", "")] + [(Path(l.path).stem, Path(l.path).stem) for l in LESSONS]
 
 

@@ -406,7 +406,7 @@ def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=F
     return {"kind": "cyclegan", "dataset": "A: MNIST handwritten digits; B: typeset digits (gan_core.data.typeset)",
             "architecture": f"G_AB, G_BA: {'U-Net-skipped' if c.skips else 'plain (no skips)'} residual "
                             f"encoder-decoders (width {c.width}, {c.blocks} "
-                            f"residual blocks, instance norm); D_A, D_B: PatchGANs of {PATCHES[c.d_patch]}-pixel "
+                            f"residual blocks, instance norm); D_A, D_B: PatchGANs (width {c.d_width}) of {PATCHES[c.d_patch]}-pixel "
                             f"patches; least squares, "
                             f"lambda_cycle {c.cycle_weight:g}, lambda_identity {c.identity_weight:g}, "
                             f"pool of {c.replay_size} past translations",
@@ -430,6 +430,7 @@ def train_cyclegan(args) -> int:
                          lr_g=args.lr or defaults.lr_g, lr_d=args.lr or defaults.lr_d,
                          lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start,
                          width=args.width or defaults.width, blocks=args.blocks or defaults.blocks,
+                         d_width=args.d_width or defaults.d_width,
                          d_patch=args.d_patch, cycle_noise=args.cycle_noise, skips=args.skips)
     trainer = CycleGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
@@ -622,6 +623,8 @@ def main(argv=None) -> int:
     t.add_argument("--lr-half-life", type=int, default=0, help="steps for the learning rates to halve (0: constant)")
     t.add_argument("--lr-decay-start", type=int, default=0, help="steps at the full learning rate before the decay")
     t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16)")
+    t.add_argument("--d-width", type=int, default=None, help="CycleGAN: the discriminators' first-layer channels "
+                                                            "(default 16)")
     t.add_argument("--blocks", type=int, default=None, help="CycleGAN: residual blocks (default 3)")
     t.add_argument("--skips", action=argparse.BooleanOptionalAction, default=True,
                    help="CycleGAN: U-Net skips in the generators (--no-skips: the official ResNet layout)")

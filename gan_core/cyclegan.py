@@ -128,6 +128,7 @@ class CycleGANConfig(TrainConfig):
     cycle_weight: float = 10.0
     identity_weight: float = 5.0
     width: int = 16  # 16 keeps a CPU step well under a second at batch 32
+    d_width: int = 16  # the discriminators' first-layer channels
     blocks: int = 3
     skips: bool = True  # U-Net skips in the generators (False: the official ResNet layout)
     d_patch: str = "large"  # PatchGAN patch size: "large" (26 px) or "small" (12 px)
@@ -141,8 +142,8 @@ class CycleGANConfig(TrainConfig):
         super().validate()
         if self.cycle_weight < 0 or self.identity_weight < 0:
             raise ValueError("cycle and identity weights must be >= 0")
-        if self.width < 4 or self.blocks < 0 or self.typeset_train < self.batch_size:
-            raise ValueError("width >= 4, blocks >= 0, and at least one batch of typeset digits are needed")
+        if self.width < 4 or self.d_width < 4 or self.blocks < 0 or self.typeset_train < self.batch_size:
+            raise ValueError("widths >= 4, blocks >= 0, and at least one batch of typeset digits are needed")
         if self.cycle_noise < 0:
             raise ValueError("cycle noise must be >= 0")
         if self.d_patch not in PATCHES:
@@ -163,7 +164,7 @@ class CycleSnapshot(Snapshot):
 
 def build(config: CycleGANConfig) -> tuple[GeneratorPair, DiscriminatorPair]:
     torch.manual_seed(config.seed)
-    return GeneratorPair(config.width, config.blocks, config.skips), DiscriminatorPair(config.width, config.d_patch)
+    return GeneratorPair(config.width, config.blocks, config.skips), DiscriminatorPair(config.d_width, config.d_patch)
 
 
 class CycleGANTrainer(GANTrainer):
@@ -262,7 +263,7 @@ def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPa
     if card.get("kind") != "cyclegan":
         raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a CycleGAN")
     c = card["config"]
-    G, D = GeneratorPair(c["width"], c["blocks"], c.get("skips", True)), DiscriminatorPair(c["width"], c.get("d_patch", "large"))
+    G, D = GeneratorPair(c["width"], c["blocks"], c.get("skips", True)), DiscriminatorPair(c.get("d_width", c["width"]), c.get("d_patch", "large"))
     checkpoints.load_into(name, {"G": G, "D": D})
     return G.to(device).eval(), D.to(device).eval(), card
 

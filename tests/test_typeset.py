@@ -28,3 +28,24 @@ def test_styles_vary_within_a_digit():
     ones = images[labels == 1].astype(float)
     ink = ones.sum((1, 2))
     assert ink.std() / ink.mean() > 0.15  # stroke width and font change how much ink a "1" has
+
+
+def test_every_face_is_committed_with_its_licence_and_draws_ten_distinct_digits():
+    """A face missing from the tree, from LICENSE.md, or drawing a digit as its 'missing glyph' box fails here."""
+    from gan_core.data.typeset import FONT_DIR, FONT_FILES, N_FONTS, _font
+    from PIL import Image, ImageDraw
+
+    licence = (FONT_DIR / "LICENSE.md").read_text()
+    assert N_FONTS == 1 + len(FONT_FILES) == 21
+    for index in range(N_FONTS):
+        if index:
+            assert (FONT_DIR / FONT_FILES[index - 1]).is_file() and FONT_FILES[index - 1] in licence
+        glyphs = []
+        for digit in range(10):
+            img = Image.new("L", (64, 64), 0)
+            ImageDraw.Draw(img).text((32, 32), str(digit), fill=255, font=_font(index, 40), anchor="mm")
+            glyphs.append(np.asarray(img) > 127)
+        for i in range(10):
+            assert glyphs[i].sum() > 20, (index, i)
+            for j in range(i):
+                assert (glyphs[i] ^ glyphs[j]).sum() > 10, (index, i, j)  # tofu boxes would all be alike

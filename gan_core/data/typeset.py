@@ -1,7 +1,7 @@
 """Domain B for the CycleGAN lesson: typeset digits rendered offline, 28×28, white on black.
 
-Fonts: Pillow's bundled scalable font plus the DejaVu fonts committed in gan_core/fonts (with
-their licence). Each digit gets a random font, size, stroke width, rotation, shear and offset,
+Fonts: Pillow's bundled scalable font plus twenty open-licence faces committed in gan_core/fonts
+(with their licences). Each digit gets a random font, size, stroke width, rotation, shear and offset,
 then is framed as MNIST frames its digits (ink in a 20×20 box, centre of mass at the centre).
 The same seed always renders the same digits; labels are balanced and kept for evaluation only.
 """
@@ -14,7 +14,14 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono-Bold.ttf")
+# Open-licence print faces (gan_core/fonts/LICENSE.md). Half of them draw the 4 open and the 9 with a
+# straight stem, as most people write them: with only closed 4s in domain B, a handwritten 4 is nearer
+# to a typeset 9 than to a typeset 4, and CycleGAN learns to swap them.
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono-Bold.ttf", "LiberationSans-Regular.ttf",
+              "LiberationSerif-Regular.ttf", "Roboto-Regular.ttf", "ClearSans-Regular.ttf", "Cantarell-Regular.otf",
+              "Cabin-Regular.otf", "Karla-Regular.otf", "LeagueSpartan-Regular.otf", "OSP-DIN.ttf",
+              "Go-Regular.ttf", "B612-Regular.otf", "Jura-Regular.otf", "Sora-Regular.otf",
+              "Comfortaa-Regular.ttf", "Quicksand-Regular.ttf", "Manrope-Regular.ttf", "routed-gothic.ttf")
 CANVAS = 64
 
 

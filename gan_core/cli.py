@@ -406,8 +406,8 @@ def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=F
     return {"kind": "cyclegan", "dataset": "A: MNIST handwritten digits; B: typeset digits (gan_core.data.typeset)",
             "architecture": f"G_AB, G_BA: {'U-Net-skipped' if c.skips else 'plain (no skips)'} residual "
                             f"encoder-decoders (width {c.width}, {c.blocks} "
-                            f"residual blocks, instance norm); D_A, D_B: PatchGANs (width {c.d_width}) of {PATCHES[c.d_patch]}-pixel "
-                            f"patches; least squares, "
+                            f"residual blocks, instance norm); D_A, D_B: PatchGANs (width {c.d_width}) of "
+                            f"{PATCHES[c.d_patch]}-pixel patches; least squares, "
                             f"lambda_cycle {c.cycle_weight:g}, lambda_identity {c.identity_weight:g}, "
                             f"pool of {c.replay_size} past translations",
             "parameters": {"G_AB": count_parameters(trainer.G.AB), "G_BA": count_parameters(trainer.G.BA),

@@ -263,7 +263,8 @@ def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPa
     if card.get("kind") != "cyclegan":
         raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a CycleGAN")
     c = card["config"]
-    G, D = GeneratorPair(c["width"], c["blocks"], c.get("skips", True)), DiscriminatorPair(c.get("d_width", c["width"]), c.get("d_patch", "large"))
+    G = GeneratorPair(c["width"], c["blocks"], c.get("skips", True))
+    D = DiscriminatorPair(c.get("d_width", c["width"]), c.get("d_patch", "large"))  # older cards: one width
     checkpoints.load_into(name, {"G": G, "D": D})
     return G.to(device).eval(), D.to(device).eval(), card
 

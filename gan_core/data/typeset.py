@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
-# Open-licence print faces (gan_core/fonts/LICENSE.md). Half of them draw the 4 open and the 9 with a
+# Open-licence print faces (gan_core/fonts/LICENSE.md). Several of them draw the 4 open and the 9 with a
 # straight stem, as most people write them: with only closed 4s in domain B, a handwritten 4 is nearer
 # to a typeset 9 than to a typeset 4, and CycleGAN learns to swap them.
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono-Bold.ttf", "LiberationSans-Regular.ttf",

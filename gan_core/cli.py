@@ -202,11 +202,27 @@ def _dcgan_card(trainer, device, args, metrics=None, partial=False) -> dict:
             "epochs": round(trainer.epoch, 3),
             "wall_time_s": round(trainer.elapsed, 1), "resumed_from": getattr(trainer, "resumed_from", None),
             **_environment(device), "partial": partial, "status": trainer.status, "message": trainer.message,
-            "generator_weights": ("exponential moving average of G's weights (decay "
-                                  f"{trainer.config.ema}), batch-norm statistics re-measured" if trainer.config.ema
-                                  else "G as trained"),
+            "generator_weights": _generator_weights(trainer.config),
             "metrics": metrics or {},
             "metrics_during_training": trainer.metrics_history}
+
+
+def _resume(trainer, name) -> None:
+    """Continue a CLI run of a DCGAN or CGAN: its G (the EMA if it kept one) and D, step count, time and epochs."""
+    from .image_training import load_pretrained
+
+    before = load_pretrained(trainer, resolve(name))
+    trainer.elapsed = float(before.get("wall_time_s", 0.0))
+    trainer.epochs_before = float(before.get("epochs", 0.0))
+    trainer.metrics_history = list(before.get("metrics_during_training", []))
+    trainer.resumed_from = {k: before.get(k) for k in ("command", "steps", "epochs", "wall_time_s", "date")}
+    trainer.continue_schedule(trainer.step_count)  # the learning rates continue their decay
+    print(f"resuming from {name} at step {trainer.step_count} (optimiser moments start afresh)", file=sys.stderr)
+
+
+def _generator_weights(config) -> str:
+    return (f"exponential moving average of G's weights (decay {config.ema}), batch-norm statistics re-measured"
+            if config.ema else "G as trained")
 
 
 def train_dcgan(args) -> int:
@@ -221,19 +237,8 @@ def train_dcgan(args) -> int:
                       ema=args.ema)
     trainer = ImageGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data.steps_per_epoch(cfg.batch_size)))
-    if args.resume:  # continue a CLI run: its G (the EMA if it kept one) and D, step count, time and epochs
-        from .image_training import load_pretrained
-
-        before = load_pretrained(trainer, resolve(args.resume))
-        if trainer.G_ema is not None:
-            trainer.G_ema.load_state_dict(trainer.G.state_dict())
-        trainer.elapsed = float(before.get("wall_time_s", 0.0))
-        trainer.epochs_before = float(before.get("epochs", 0.0))
-        trainer.metrics_history = list(before.get("metrics_during_training", []))
-        trainer.resumed_from = {k: before.get(k) for k in ("command", "steps", "epochs", "wall_time_s", "date")}
-        trainer.continue_schedule(trainer.step_count)  # the learning rates continue their decay
-        print(f"resuming from {args.resume} at step {trainer.step_count} (optimiser moments start afresh)",
-              file=sys.stderr)
+    if args.resume:
+        _resume(trainer, args.resume)
     evaluator = None
     classifier = resolve(args.classifier) if args.classifier else CLASSIFIER_NAME
     try:
@@ -282,7 +287,8 @@ def _cgan_card(trainer, device, metrics=None, partial=False) -> dict:
             "minibatch_std": c.minibatch_std, "z_dim": c.z_dim,
             "parameters": {"G": count_parameters(trainer.G), "D": count_parameters(trainer.D)},
             "config": config_dict(c), "steps": trainer.step_count, "epochs": round(trainer.epoch, 3),
-            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "partial": partial,
+            "wall_time_s": round(trainer.elapsed, 1), "resumed_from": getattr(trainer, "resumed_from", None),
+            **_environment(device), "partial": partial, "generator_weights": _generator_weights(c),
             "status": trainer.status, "message": trainer.message, "metrics": metrics or {},
             "metrics_during_training": trainer.metrics_history}
 
@@ -298,9 +304,12 @@ def train_cgan(args) -> int:
                      minibatch_std=args.minibatch_std, seed=args.seed,
                      batch_size=args.batch_size or 64, lr_g=args.lr or 2e-4, lr_d=args.lr or 2e-4,
                      label_flip=args.label_flip, label_smoothing=args.label_smoothing, d_steps=args.d_steps,
-                     lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start, loss=args.loss)
+                     lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start, loss=args.loss,
+                     ema=args.ema)
     trainer = ConditionalImageGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data.steps_per_epoch(cfg.batch_size)))
+    if args.resume:
+        _resume(trainer, args.resume)
     evaluator = Evaluator(resolve(args.classifier) if args.classifier else CLASSIFIER_NAME, device)
     print(f"Training CGAN '{cfg.preset}' ({cfg.conditioning}) on {describe(device)}: {args.epochs} epochs = "
           f"{total} steps of batch {cfg.batch_size}", file=sys.stderr)
@@ -316,16 +325,17 @@ def train_cgan(args) -> int:
         key = (m["agreement_min"], m["mnist_score"])
         if best is None or key > best:
             best = key
-            checkpoints.save(best_name, {"G": trainer.G, "D": trainer.D}, _cgan_card(trainer, device, m, partial=True))
+            checkpoints.save(best_name, {"G": trainer.sampler, "D": trainer.D},
+                             _cgan_card(trainer, device, m, partial=True))
         return f" | agree(2k) {m['agreement']:.3f} min {m['agreement_min']:.3f} score {m['mnist_score']:.2f}"
 
     _train_loop(trainer, total, args,
-                lambda: checkpoints.save(args.out, {"G": trainer.G, "D": trainer.D},
+                lambda: checkpoints.save(args.out, {"G": trainer.sampler, "D": trainer.D},
                                          _cgan_card(trainer, device, partial=True)),
                 report)
     print(f"Evaluating {args.eval_samples} samples ({args.eval_samples // 10} per digit) ...", file=sys.stderr)
     metrics = trainer.evaluate(evaluator, n=args.eval_samples, seed=0) | {"sample_seed": 0}
-    w, c = checkpoints.save(args.out, {"G": trainer.G, "D": trainer.D}, _cgan_card(trainer, device, metrics))
+    w, c = checkpoints.save(args.out, {"G": trainer.sampler, "D": trainer.D}, _cgan_card(trainer, device, metrics))
     print(f"agreement {metrics['agreement']:.4f} (lowest digit {metrics['agreement_min']:.4f}); MNIST score "
           f"{metrics['mnist_score']:.3f} on {metrics['n_samples']} samples; Frechet {metrics['frechet_distance']:.3f}")
     print(f"wrote {w} and {c}")
@@ -599,7 +609,8 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train a model and write NAME.safetensors + NAME.json")
     t.add_argument("model", choices=["classifier", "typeset_reader", "dcgan", "cgan", "cyclegan"])
-    t.add_argument("--preset", default=None, help="DCGAN preset: book | small | tiny (default tiny); "
+    t.add_argument("--preset", default=None, help="DCGAN preset: book | small | tiny | infogan | infogan_half "
+                                                  "(default tiny); "
                                                   "CGAN preset: compact | tiny (default compact)")
     t.add_argument("--conditioning", default="modulate", help="CGAN: modulate (label embedding scales z's feature "
                                                                "maps) | concat (one-hot label maps) | embed (label "
@@ -618,8 +629,8 @@ def main(argv=None) -> int:
     t.add_argument("--label-flip", type=float, default=0.0)
     t.add_argument("--label-smoothing", type=float, default=0.0)
     t.add_argument("--ema", type=float, default=0.0,
-                   help="DCGAN: keep an EMA of G's weights with this decay (e.g. 0.999) and ship it as G")
-    t.add_argument("--resume", default=None, help="DCGAN: continue from this checkpoint (a CLI run's)")
+                   help="DCGAN, CGAN: keep an EMA of G's weights with this decay (e.g. 0.999) and ship it as G")
+    t.add_argument("--resume", default=None, help="DCGAN, CGAN: continue from this checkpoint (a CLI run's)")
     t.add_argument("--lr-half-life", type=int, default=0, help="steps for the learning rates to halve (0: constant)")
     t.add_argument("--lr-decay-start", type=int, default=0, help="steps at the full learning rate before the decay")
     t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16)")

@@ -84,15 +84,46 @@ def _tiny(z_dim: int, ch: int = 32) -> tuple[nn.Module, nn.Module]:
     return G, D
 
 
+def _infogan(z_dim: int, ch: int) -> tuple[nn.Module, nn.Module]:
+    """The InfoGAN paper's MNIST layout (Chen et al. 2016, appendix C.1) with a spectrally normalised D
+    (Miyato et al. 2018). G: FC 16ch -> FC 7x7x2ch -> ConvT ch (k4 s2) -> ConvT 1 (k4 s2), BN + ReLU.
+    D: conv ch (k4 s2) -> conv 2ch (k4 s2) -> FC 16ch -> logit, leaky ReLU 0.1, no BN: spectral norm on
+    every layer bounds D's slope, so it cannot outrun G, and hinge or non-saturating losses stay stable."""
+    sn = nn.utils.parametrizations.spectral_norm
+    G = nn.Sequential(
+        nn.Linear(z_dim, 16 * ch), nn.BatchNorm1d(16 * ch), nn.ReLU(),
+        nn.Linear(16 * ch, 7 * 7 * 2 * ch), nn.BatchNorm1d(7 * 7 * 2 * ch), nn.ReLU(), Reshape(2 * ch, 7, 7),
+        nn.ConvTranspose2d(2 * ch, ch, 4, stride=2, padding=1), nn.BatchNorm2d(ch), nn.ReLU(),  # 14x14
+        nn.ConvTranspose2d(ch, 1, 4, stride=2, padding=1), nn.Tanh(),  # 28x28
+    )
+    D = nn.Sequential(
+        nn.Conv2d(1, ch, 4, stride=2, padding=1), nn.LeakyReLU(0.1),  # 14x14
+        nn.Conv2d(ch, 2 * ch, 4, stride=2, padding=1), nn.LeakyReLU(0.1),  # 7x7
+        nn.Flatten(), nn.Linear(2 * ch * 7 * 7, 16 * ch), nn.LeakyReLU(0.1),
+        nn.Linear(16 * ch, 1),
+    )
+    init_weights(D)  # before the parametrisation, which hides the raw weight
+    for m in D.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            sn(m)
+    return G, D
+
+
 PRESETS = {
     "book": lambda z: _book(z),
     "small": lambda z: _slides(z, 64, 5, 0.4),
     "tiny": lambda z: _tiny(z),
+    "infogan": lambda z: _infogan(z, 64),
+    "infogan_half": lambda z: _infogan(z, 32),
 }
 
 DESCRIPTIONS = {
     "book": "Keras book: dense→7×7×256, ConvT 128 (s2) → 64 (s1) → 1 (s2); D convs 32/64/128",
     "small": "Slides: dense→7×7×128, ConvT 64 (k5 s2) → 1 (k5 s2); D convs 64/128 with dropout 0.4",
+    "infogan": "InfoGAN layout: G FC 1024 → FC 7×7×128 → ConvT 64 (k4 s2) → 1 (k4 s2), BN + ReLU; "
+               "D convs 64/128 (k4 s2) → FC 1024 → logit, spectral norm on every layer, leaky ReLU 0.1",
+    "infogan_half": "InfoGAN layout at half width: G FC 512 → FC 7×7×64 → ConvT 32 (k4 s2) → 1 (k4 s2), BN + "
+                    "ReLU; D convs 32/64 (k4 s2) → FC 512 → logit, spectral norm on every layer, leaky ReLU 0.1",
     "tiny": "CPU preset: dense→7×7×64 (BN, ReLU), ConvT 32 (k4 s2, BN, ReLU) → 1 (k4 s2, tanh); D convs 32/64/128 (BN after the first), leaky ReLU 0.2",
 }
 
@@ -100,11 +131,13 @@ DESCRIPTIONS = {
 def init_weights(module: nn.Module) -> None:
     """DCGAN initialisation: conv/linear weights ~ N(0, 0.02), BN scale ~ N(1, 0.02), biases 0."""
     for m in module.modules():
+        if nn.utils.parametrize.is_parametrized(m):
+            continue  # spectrally normalised: initialised before the parametrisation was added
         if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
             nn.init.normal_(m.weight, 0.0, 0.02)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d):
+        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
             nn.init.normal_(m.weight, 1.0, 0.02)
             nn.init.zeros_(m.bias)
 

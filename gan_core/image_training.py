@@ -60,6 +60,8 @@ class ImageSnapshot(Snapshot):
 class ImageGANTrainer(GANTrainer):
     """A DCGAN on 28x28 MNIST digits."""
 
+    kind = "dcgan"  # the model card's kind
+
     def __init__(self, config: DCGANConfig, device: torch.device | str = "cpu", dataset: DeviceDataset | None = None):
         config.validate()
         device = torch.device(device)
@@ -95,11 +97,13 @@ class ImageGANTrainer(GANTrainer):
         if self.G_ema is None:
             return self.G
         if self._ema_calibrated != self.step_count:
-            G, z_dim, device = self.G_ema, self.config.z_dim, self.device
-            recalibrate_batchnorm(G, lambda gen: G(torch.randn(256, z_dim, generator=gen).to(device)),
-                                  seed=self.config.seed + 11)
+            recalibrate_batchnorm(self.G_ema, self._calibration_forward, seed=self.config.seed + 11)
             self._ema_calibrated = self.step_count
         return self.G_ema
+
+    def _calibration_forward(self, gen: torch.Generator) -> None:
+        """One fresh batch through the EMA generator, to re-measure its batch norms."""
+        self.G_ema(torch.randn(256, self.config.z_dim, generator=gen).to(self.device))
 
     def build_models(self, config) -> tuple[torch.nn.Module, torch.nn.Module]:
         """(G, D) for this trainer; the conditional trainer builds CGAN networks instead."""
@@ -213,18 +217,21 @@ def generate_images(G: torch.nn.Module, n: int, seed: int = 0, z_dim: int = dcga
 
 
 def load_pretrained(trainer: ImageGANTrainer, name) -> dict[str, Any]:
-    """Load a DCGAN checkpoint's G and D into `trainer` (same preset) to continue from it; returns the card.
+    """Load a DCGAN or CGAN checkpoint's G and D into `trainer` (same kind and preset) to continue from
+    it; returns the card. An EMA generator starts from the loaded G.
 
     The step counter continues from the card's steps; optimiser moments start afresh.
     """
     from . import checkpoints
 
     card = checkpoints.read_card(name)
-    if card.get("kind") != "dcgan":
-        raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a DCGAN")
+    if card.get("kind") != trainer.kind:
+        raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a {trainer.kind!r} one")
     if card.get("preset") != trainer.config.preset or card.get("z_dim", dcgan.Z_DIM) != trainer.config.z_dim:
         raise checkpoints.CheckpointError(f"{name} holds preset {card.get('preset')!r}; build the trainer with that preset")
     checkpoints.load_into(name, {"G": trainer.G, "D": trainer.D})
+    if trainer.G_ema is not None:
+        trainer.G_ema.load_state_dict(trainer.G.state_dict())
     trainer.step_count = int(card.get("steps", 0))
     trainer._good = trainer._capture()
     trainer._grid_cache = None
@@ -249,6 +256,7 @@ class CGANConfig(TrainConfig):
     beta1: float = 0.5
     batch_size: int = 64
     grid_size: int = 100  # the fixed grid: 10 noise vectors (rows) x 10 digits (columns)
+    ema: float = 0.0  # >0: also keep an exponential moving average of G's weights and sample from it
 
     def validate(self) -> None:
         from . import cgan
@@ -262,6 +270,8 @@ class CGANConfig(TrainConfig):
             raise ValueError("z size must be at least 1 and the grid at least 10 images")
         if self.pack != 1:
             raise ValueError("packing is only supported for unconditional GANs")
+        if not 0.0 <= self.ema < 1.0:
+            raise ValueError("the EMA decay must lie in [0, 1)")
 
 
 class ConditionalImageGANTrainer(ImageGANTrainer):
@@ -271,6 +281,8 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
     update; generate(z, y) and discriminate(x, y) give both players the label. The snapshot grid is
     the style-vs-content table: row i is one fixed noise vector, column j asks for digit j.
     """
+
+    kind = "cgan"
 
     def __init__(self, config: CGANConfig, device: torch.device | str = "cpu", dataset: DeviceDataset | None = None):
         super().__init__(config, device, dataset)
@@ -303,20 +315,26 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
         with self._autocast():
             return self.D(x, cond).float()
 
+    def _calibration_forward(self, gen: torch.Generator) -> None:
+        labels = torch.randint(0, 10, (256,), generator=gen).to(self.device)
+        self.G_ema(torch.randn(256, self.config.z_dim, generator=gen).to(self.device), labels)
+
     @torch.no_grad()
-    def _generate_eval(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    def _generate_eval(self, z: torch.Tensor, labels: torch.Tensor | None = None,
+                       G: torch.nn.Module | None = None) -> torch.Tensor:
         labels = self.fixed_labels[: len(z)] if labels is None else labels
-        was_training = self.G.training
-        self.G.eval()
+        G = G or self.G
+        was_training = G.training
+        G.eval()
         try:
             with self._autocast():
-                return self.G(z, labels).float()
+                return G(z, labels).float()
         finally:
-            self.G.train(was_training)
+            G.train(was_training)
 
     def grid(self) -> np.ndarray:
         if self._grid_cache is None or self._grid_cache[0] != self.step_count:
-            images = to_uint8(self._generate_eval(self.fixed_noise, self.fixed_labels))
+            images = to_uint8(self._generate_eval(self.fixed_noise, self.fixed_labels, self.sampler))
             self._grid_cache = (self.step_count, tile(images, cols=10))
         return self._grid_cache[1]
 
@@ -325,7 +343,7 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
         from .cgan import balanced_labels
 
         labels = balanced_labels(n) if labels is None else torch.as_tensor(labels, dtype=torch.long)
-        return generate_conditional(self.G, labels, seed, self.config.z_dim, self.device, batch)
+        return generate_conditional(self.sampler, labels, seed, self.config.z_dim, self.device, batch)
 
     def evaluate(self, evaluator, n: int = 2000, seed: int = 12345) -> dict[str, Any]:
         """The DCGAN metrics plus the classifier's agreement with the requested digits."""

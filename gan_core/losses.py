@@ -26,6 +26,9 @@ class GANLoss:
                     + F.binary_cross_entropy_with_logits(fake_out, torch.zeros_like(fake_out)))
         if self.name == "least_squares":
             return 0.5 * ((real_out - real_target) ** 2).mean() + 0.5 * (fake_out**2).mean()
+        if self.name == "hinge":
+            # D is only pushed while a sample sits inside the margin: score >= 1 for reals, <= -1 for fakes
+            return F.relu(1.0 - real_out).mean() + F.relu(1.0 + fake_out).mean()
         # Wasserstein critic maximises D(x) - D(G(z))
         return fake_out.mean() - real_out.mean()
 
@@ -50,6 +53,7 @@ LOSSES = {
     "non_saturating": GANLoss("non_saturating", "Non-saturating", is_critic=False),
     "wasserstein": GANLoss("wasserstein", "Wasserstein (weight clipping)", is_critic=True, clip_weights=True),
     "least_squares": GANLoss("least_squares", "Least squares", is_critic=False),
+    "hinge": GANLoss("hinge", "Hinge", is_critic=True),
     "wasserstein_gp": GANLoss("wasserstein_gp", "Wasserstein (gradient penalty)", is_critic=True,
                               gradient_penalty=True),
 }

@@ -26,7 +26,8 @@ import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from gan_core import checkpoints  # noqa: E402
-from gan_core.cyclegan import CycleGANConfig, CycleGANTrainer, load_cyclegan, source_digits, translate  # noqa: E402
+from gan_core.cyclegan import CycleGANConfig, CycleGANTrainer, load_cyclegan, translate  # noqa: E402
+from gan_core.cyclegan_eval import source_digits  # noqa: E402
 from gan_core.cyclegan_official import ResnetGenerator, translate_photo  # noqa: E402
 from gan_core.device import describe, pick_device  # noqa: E402
 

@@ -26,7 +26,7 @@ FEATURES = 128
 
 
 class MNISTClassifier(nn.Module):
-    def __init__(self, width: int = 32):
+    def __init__(self, width: int = 32, classes: int = 10):
         super().__init__()
         w = width
         self.body = nn.Sequential(
@@ -36,19 +36,19 @@ class MNISTClassifier(nn.Module):
             nn.Flatten(), nn.Linear(2 * w * 49, FEATURES), nn.BatchNorm1d(FEATURES), nn.ReLU(),
         )
         self.dropout = nn.Dropout(0.3)
-        self.head = nn.Linear(FEATURES, 10)
+        self.head = nn.Linear(FEATURES, classes)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Penultimate activations (n, 128)."""
         return self.body(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.dropout(self.body(x)))
+        return self.head(self.dropout(self.features(x)))
 
 
 @torch.no_grad()
 def classify(model: nn.Module, images, batch: int = 1000, device=None) -> tuple[np.ndarray, np.ndarray]:
-    """(softmax probabilities (n, 10), penultimate features (n, 128)) for images.
+    """(softmax probabilities (n, classes), penultimate features (n, 128)) for images.
 
     `images` are uint8 (n, 28, 28) like MNIST, or a float tensor in [-1, 1].
     """
@@ -78,6 +78,7 @@ class ClassifierConfig:
     batch_size: int = 128
     width: int = 32
     shift: int = 2  # random translation augmentation, in pixels
+    noise: float = 0.0  # augmentation: Gaussian pixel noise of a random std in [0, noise] per image ([-1, 1] units)
     epochs: float = 3.0  # for the cosine learning-rate schedule
     seed: int = 0
 
@@ -114,11 +115,11 @@ class ClassifierTrainer:
     """Trains the CNN on MNIST by default, or on any labelled digit set (`images`, `labels`)."""
 
     def __init__(self, config: ClassifierConfig, device: torch.device | str = "cpu",
-                 images: np.ndarray | None = None, labels: np.ndarray | None = None):
+                 images: np.ndarray | None = None, labels: np.ndarray | None = None, model: nn.Module | None = None):
         self.config = config
         self.device = torch.device(device)
         torch.manual_seed(config.seed)
-        self.model = MNISTClassifier(config.width).to(self.device)
+        self.model = (model or MNISTClassifier(config.width)).to(self.device)
         self.data = (DeviceDataset.mnist("train", self.device, seed=config.seed) if images is None
                      else DeviceDataset(images, labels, self.device, seed=config.seed))
         self.opt = torch.optim.Adam(self.model.parameters(), lr=config.lr)
@@ -136,6 +137,9 @@ class ClassifierTrainer:
         self.model.train()
         x, y = self.data.batch(self.config.batch_size)
         x = random_shift(x, self.config.shift, self.gen)
+        if self.config.noise > 0:  # some images clean, some very noisy: the judgement must not hinge on either
+            std = self.config.noise * torch.rand((len(x), 1, 1, 1), generator=self.gen, device=x.device)
+            x = x + std * torch.randn(x.shape, generator=self.gen, device=x.device)
         for g in self.opt.param_groups:
             g["lr"] = self._lr()
         logits = self.model(x)

@@ -92,7 +92,8 @@ def train_typeset_reader(args) -> int:
     print(f"Rendering {n_train:,} training and {n_held:,} held-out typeset digits ...", file=sys.stderr)
     images, labels = typeset_digits(n_train, seed=TYPESET_TRAIN_SEED)
     held_x, held_y = typeset_digits(n_held, seed=TYPESET_HELDOUT_SEED)
-    cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128, lr=args.lr or 2e-3)
+    cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128, lr=args.lr or 2e-3,
+                           width=args.width or 32)
     trainer = ClassifierTrainer(cfg, device, images, labels)
     _fit_classifier(trainer, f"the typeset-digit reader on {describe(device)}", args.epochs)
     from .data.mnist import load_mnist
@@ -112,6 +113,31 @@ def train_typeset_reader(args) -> int:
     return 0
 
 
+def train_domain_judge(args) -> int:
+    """The judge of "which domain does this digit look like", trained through a blur with noise."""
+    from .classifier import ClassifierConfig, ClassifierTrainer
+    from .domain_judge import DomainJudge, heldout_accuracy, training_set
+
+    device = pick_device(args.device)
+    print("Loading MNIST and rendering typeset digits ...", file=sys.stderr)
+    images, labels = training_set(args.typeset_train, seed=args.seed)
+    cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128, lr=args.lr or 2e-3,
+                           width=args.width or 32, noise=0.3)
+    trainer = ClassifierTrainer(cfg, device, images, labels, model=DomainJudge(cfg.width, blur_sigma=1.0))
+    _fit_classifier(trainer, f"the domain judge on {describe(device)}", args.epochs)
+    metrics = heldout_accuracy(trainer.model.eval())
+    card = {"kind": "domain_judge",
+            "architecture": "a fixed Gaussian blur (sigma 1 px), then the readers' CNN (conv-pool-conv-pool-conv-"
+                            "fc128) -> 2 logits: handwritten (MNIST) or typeset",
+            "config": vars(cfg) | {"blur_sigma": 1.0, "per_domain": args.typeset_train},
+            "steps": trainer.step_count, "epochs": round(trainer.data.epoch_progress, 3),
+            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "metrics": metrics}
+    w, c = checkpoints.save(args.out, {"model": trainer.model}, card)
+    print(f"held-out accuracy: handwritten {metrics['handwritten_accuracy']:.4f}, typeset "
+          f"{metrics['typeset_accuracy']:.4f}\nwrote {w} and {c}")
+    return 0
+
+
 def _fit_classifier(trainer, what: str, epochs: float) -> None:
     total = trainer.total_steps
     bar = Progress(total)
@@ -128,13 +154,13 @@ def train_classifier(args) -> int:
 
     device = pick_device(args.device)
     cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128,
-                           lr=args.lr or 2e-3)
+                           lr=args.lr or 2e-3, width=args.width or 32)
     trainer = ClassifierTrainer(cfg, device)
     _fit_classifier(trainer, f"the MNIST classifier on {describe(device)}", args.epochs)
     print("Measuring test accuracy and feature statistics ...", file=sys.stderr)
     metrics, train_stats, test_stats = reference_metrics(trainer.model)
     mods = {"model": trainer.model, "train_stats": train_stats, "test_stats": test_stats}
-    assert set(mods) == set(classifier_modules())
+    assert set(mods) == set(classifier_modules(cfg.width))
     card = {"kind": "mnist_classifier",
             "architecture": "CNN: conv32-pool-conv64-pool-conv64-fc128 (BN, ReLU) -> 10 logits; "
                             "features = the 128-d penultimate layer",
@@ -342,30 +368,45 @@ def train_cgan(args) -> int:
     return 0 if trainer.status != "diverged" else 1
 
 
-def _shipped_readers(device: torch.device | str = "cpu") -> tuple:
-    """(MNIST classifier, typeset reader): the judges of G_BA's and G_AB's translations."""
-    from .classifier import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
+def _given(value, default):
+    """A flag's value, or the default where the flag was not given (0 is a value)."""
+    return default if value is None else value
 
-    return load_reader(CLASSIFIER_NAME, device), load_reader(TYPESET_READER_NAME, device)
+
+def _translation_summary(m: dict) -> str:
+    """Both directions' measures in a few lines: in target domain, label kept, change, Fréchet, cycle."""
+    from .cyclegan_eval import in_target_ratio
+
+    lines = []
+    for k, what in (("ab", "AB (handwritten -> typeset)"), ("ba", "BA (typeset -> handwritten)")):
+        lines.append(
+            f"{what}: in target domain {m[k + '_in_target']:.4f} (untranslated {m[k + '_untranslated_in_target']:.4f}; "
+            f"{in_target_ratio(m, k):.3f} of the judge's accuracy on real digits), label kept "
+            f"{m[k + '_label_kept']:.4f} (untranslated {m[k + '_untranslated_read_as_label']:.4f}), mean change "
+            f"{m[k + '_change']:.3f}, Frechet to target {m[k + '_frechet_to_target']:.2f} (untranslated "
+            f"{m[k + '_untranslated_frechet_to_target']:.2f}), cycle L1 {m[k + '_cycle_l1']:.4f}")
+    failed = [name for name, ok in m["bars"].items() if not ok]
+    lines.append("all bars met" if m["bars_met"] else f"bars not met: {', '.join(failed)}")
+    return "\n".join(lines)
 
 
 def average_cyclegan(args) -> int:
     """Average both generators of several CycleGAN checkpoints of one run; keep the last one's
     discriminators; measure label preservation on --eval-samples inputs per direction."""
-    from .cyclegan import evaluate_translation, load_cyclegan
+    from .cyclegan import load_cyclegan
+    from .cyclegan_eval import Judges, evaluate_translation
     from .models import average_weights
 
     runs = [load_cyclegan(resolve(name)) for name in args.names]
     last = max(range(len(runs)), key=lambda i: runs[i][2].get("steps", 0))
     G, D, card = average_weights([g for g, _, _ in runs]).eval(), runs[last][1], dict(runs[last][2])
-    metrics = evaluate_translation(G, *_shipped_readers(), n=args.eval_samples, seed=0)
+    metrics = evaluate_translation(G, Judges.shipped(), n=args.eval_samples, seed=0)
     card = {k: v for k, v in card.items() if k not in ("format", "date", "modules", "storage_dtype")}
     card.update(metrics=metrics, partial=False, command="python -m gan_core " + " ".join(sys.argv[1:]),
                 averaged_from=[{"name": str(n), "steps": r[2].get("steps")} for n, r in zip(args.names, runs)],
                 architecture=card["architecture"] + "; generator weights: the mean of the snapshots in averaged_from")
     w, c = checkpoints.save(args.out, {"G": G, "D": D}, card)
-    print(f"label kept: AB {metrics['ab_label_kept']:.4f}, BA {metrics['ba_label_kept']:.4f}; mean cycle L1 "
-          f"{metrics['cycle_l1']:.4f}\nwrote {w} and {c}")
+    print(f"{_translation_summary(metrics)}\nwrote {w} and {c}")
     return 0
 
 
@@ -417,7 +458,8 @@ def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=F
             "architecture": f"G_AB, G_BA: {'U-Net-skipped' if c.skips else 'plain (no skips)'} residual "
                             f"encoder-decoders (width {c.width}, {c.blocks} "
                             f"residual blocks, instance norm); D_A, D_B: PatchGANs (width {c.d_width}) of "
-                            f"{PATCHES[c.d_patch]}-pixel patches; least squares, "
+                            f"{PATCHES[c.d_patch]}-pixel patches{f' seen through a {c.d_blur:g}-px blur' if c.d_blur else ''}; "
+                            f"least squares, lambda_semantic {c.semantic_weight:g}, "
                             f"lambda_cycle {c.cycle_weight:g}, lambda_identity {c.identity_weight:g}, "
                             f"pool of {c.replay_size} past translations",
             "parameters": {"G_AB": count_parameters(trainer.G.AB), "G_BA": count_parameters(trainer.G.BA),
@@ -432,7 +474,8 @@ def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=F
 def train_cyclegan(args) -> int:
     """Both translators on the shared loop; label preservation measured periodically and at the end
     with the MNIST classifier (for G_BA) and the typeset reader (for G_AB)."""
-    from .cyclegan import CycleGANConfig, CycleGANTrainer, evaluate_translation
+    from .cyclegan import CycleGANConfig, CycleGANTrainer
+    from .cyclegan_eval import Judges, evaluate_translation, selection_key
 
     device = pick_device(args.device)
     defaults = CycleGANConfig()
@@ -441,10 +484,13 @@ def train_cyclegan(args) -> int:
                          lr_half_life=args.lr_half_life, lr_decay_start=args.lr_decay_start,
                          width=args.width or defaults.width, blocks=args.blocks or defaults.blocks,
                          d_width=args.d_width or defaults.d_width,
-                         d_patch=args.d_patch, cycle_noise=args.cycle_noise, skips=args.skips)
+                         d_patch=args.d_patch, cycle_noise=args.cycle_noise, skips=args.skips,
+                         cycle_weight=_given(args.cycle_weight, defaults.cycle_weight),
+                         identity_weight=_given(args.identity_weight, defaults.identity_weight),
+                         semantic_weight=args.semantic_weight, d_blur=args.d_blur)
     trainer = CycleGANTrainer(cfg, device)
     total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
-    mnist_reader, typeset_reader = _shipped_readers(device)
+    judges = Judges.shipped(device)
     history: list[dict] = []  # the periodic evaluations, kept in the card
 
     def modules() -> dict:
@@ -460,26 +506,28 @@ def train_cyclegan(args) -> int:
 
     def report() -> str:
         nonlocal best
-        m = evaluate_translation(trainer.G, mnist_reader, typeset_reader, n=500, seed=1)
-        history.append({"step": trainer.step_count, "elapsed_s": round(trainer.elapsed, 1),
-                        **{k: m[k] for k in ("ab_label_kept", "ba_label_kept", "cycle_l1")}})
-        key = min(m["ab_label_kept"], m["ba_label_kept"])
+        m = evaluate_translation(trainer.G, judges, n=500, seed=1)
+        keep = ("ab_in_target", "ba_in_target", "ab_label_kept", "ba_label_kept", "ab_change", "ba_change",
+                "ab_frechet_to_target", "ba_frechet_to_target", "cycle_l1", "bars_met")
+        history.append({"step": trainer.step_count, "elapsed_s": round(trainer.elapsed, 1), **{k: m[k] for k in keep}})
+        key = selection_key(m)
         if best is None or key > best:  # adversarial training oscillates: keep the best periodic state too
             best = key
-            checkpoints.save(best_name, modules(), card(partial=True))
-        return f" | kept(500) AB {m['ab_label_kept']:.3f} BA {m['ba_label_kept']:.3f}"
+            checkpoints.save(best_name, modules(), card(m, partial=True))
+        return (f" | (500) in target AB {m['ab_in_target']:.3f} BA {m['ba_in_target']:.3f}, kept AB "
+                f"{m['ab_label_kept']:.3f} BA {m['ba_label_kept']:.3f}")
 
     def line(snap) -> str:
         return (f"D {snap.d_loss:.3f} G {snap.g_loss:.3f} | cycle {snap.losses['cycle']:.3f} "
-                f"identity {snap.losses['identity']:.3f} | cycle L1 (8+8 fixed) {snap.cycle_l1:.3f}")
+                f"identity {snap.losses['identity']:.3f} semantic {snap.losses['semantic']:.3f} | "
+                f"cycle L1 (8+8 fixed) {snap.cycle_l1:.3f}")
 
     _train_loop(trainer, total, args,
                 lambda: checkpoints.save(args.out, modules(), card(partial=True)), report, line)
-    print(f"Evaluating label preservation on {args.eval_samples} inputs per direction ...", file=sys.stderr)
-    metrics = evaluate_translation(trainer.G, mnist_reader, typeset_reader, n=args.eval_samples, seed=0)
+    print(f"Evaluating the translations of {args.eval_samples} inputs per direction ...", file=sys.stderr)
+    metrics = evaluate_translation(trainer.G, judges, n=args.eval_samples, seed=0)
     w, c = checkpoints.save(args.out, modules(), card(metrics))
-    print(f"label kept: AB (typeset reader on G_AB(a)) {metrics['ab_label_kept']:.4f}, BA (MNIST classifier on "
-          f"G_BA(b)) {metrics['ba_label_kept']:.4f}; mean cycle L1 {metrics['cycle_l1']:.4f}\nwrote {w} and {c}")
+    print(f"{_translation_summary(metrics)}\nwrote {w} and {c}")
     return 0 if trainer.status != "diverged" else 1
 
 
@@ -503,7 +551,8 @@ def load_generator(name, device: torch.device | str = "cpu"):
 
 def sample_cyclegan(args) -> int:
     """N inputs of the source domain, their translations and digits, as .npz (or a .png strip pair)."""
-    from .cyclegan import load_cyclegan, source_digits, translate
+    from .cyclegan import load_cyclegan, translate
+    from .cyclegan_eval import source_digits
     from .images import save_png, tile
 
     if args.direction not in ("AB", "BA"):
@@ -561,15 +610,13 @@ def sample(args) -> int:
 
 
 def evaluate_cyclegan(args, path: Path) -> int:
-    """Digits kept by each translation direction on --n inputs per direction, and the cycle error."""
-    from .cyclegan import evaluate_translation, load_cyclegan
+    """Every translation measure (cyclegan_eval) on --n inputs per direction, and the bars."""
+    from .cyclegan import load_cyclegan
+    from .cyclegan_eval import Judges, evaluate_translation
 
     G, _, _ = load_cyclegan(path)
-    metrics = evaluate_translation(G, *_shipped_readers(), n=args.n, seed=args.seed)
-    print(f"label kept: AB (typeset reader on G_AB(a)) {metrics['ab_label_kept']:.4f} (untranslated "
-          f"{metrics['ab_untranslated_read_as_label']:.4f}), BA (MNIST classifier on G_BA(b)) "
-          f"{metrics['ba_label_kept']:.4f} (untranslated {metrics['ba_untranslated_read_as_label']:.4f}); "
-          f"mean cycle L1 {metrics['cycle_l1']:.4f} on {args.n} inputs per direction")
+    metrics = evaluate_translation(G, Judges.shipped(), n=args.n, seed=args.seed)
+    print(_translation_summary(metrics) + f" (on {args.n} inputs per direction)")
     if args.write:
         checkpoints.update_card(path, metrics=metrics, partial=False)
         print(f"updated {checkpoints.paths(path)[1]}")
@@ -608,7 +655,7 @@ def main(argv=None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train a model and write NAME.safetensors + NAME.json")
-    t.add_argument("model", choices=["classifier", "typeset_reader", "dcgan", "cgan", "cyclegan"])
+    t.add_argument("model", choices=["classifier", "typeset_reader", "domain_judge", "dcgan", "cgan", "cyclegan"])
     t.add_argument("--preset", default=None, help="DCGAN preset: book | small | tiny | infogan | infogan_half "
                                                   "(default tiny); "
                                                   "CGAN preset: compact | tiny (default compact)")
@@ -633,7 +680,8 @@ def main(argv=None) -> int:
     t.add_argument("--resume", default=None, help="DCGAN, CGAN: continue from this checkpoint (a CLI run's)")
     t.add_argument("--lr-half-life", type=int, default=0, help="steps for the learning rates to halve (0: constant)")
     t.add_argument("--lr-decay-start", type=int, default=0, help="steps at the full learning rate before the decay")
-    t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16)")
+    t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16); "
+                                                          "classifiers: their width (default 32)")
     t.add_argument("--d-width", type=int, default=None, help="CycleGAN: the discriminators' first-layer channels "
                                                             "(default 16)")
     t.add_argument("--blocks", type=int, default=None, help="CycleGAN: residual blocks (default 3)")
@@ -642,7 +690,15 @@ def main(argv=None) -> int:
     t.add_argument("--d-patch", default="large", help="CycleGAN: PatchGAN patch, large (26 px) or small (12 px)")
     t.add_argument("--cycle-noise", type=float, default=0.0,
                    help="CycleGAN: std of the noise added to translations inside the cycle term (anti-steganography)")
-    t.add_argument("--typeset-train", type=int, default=30_000, help="typeset reader: rendered training digits")
+    t.add_argument("--cycle-weight", type=float, default=None, help="CycleGAN: lambda of the cycle term (default 10)")
+    t.add_argument("--identity-weight", type=float, default=None,
+                   help="CycleGAN: weight of the identity term (default 5, half the cycle's)")
+    t.add_argument("--d-blur", type=float, default=0.0,
+                   help="CycleGAN: the discriminators look through a Gaussian blur of this std in pixels (0: none)")
+    t.add_argument("--semantic-weight", type=float, default=0.0,
+                   help="CycleGAN: weight of the semantic-consistency term (CyCADA; teachers in pretrained/)")
+    t.add_argument("--typeset-train", type=int, default=30_000,
+                   help="typeset reader: rendered training digits; domain judge: digits per domain")
     t.add_argument("--device", default=None, help="cuda | mps | cpu (default: best available, or $GAN_DEVICE)")
     t.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     t.add_argument("--classifier", default=None, help="evaluation classifier (default pretrained/mnist_classifier)")
@@ -676,7 +732,8 @@ def main(argv=None) -> int:
         args.preset = "compact" if args.model == "cgan" else "tiny"
     try:
         if args.command == "train":
-            return {"classifier": train_classifier, "typeset_reader": train_typeset_reader, "dcgan": train_dcgan,
+            return {"classifier": train_classifier, "typeset_reader": train_typeset_reader,
+                    "domain_judge": train_domain_judge, "dcgan": train_dcgan,
                     "cgan": train_cgan, "cyclegan": train_cyclegan}[args.model](args)
         if args.command == "sample":
             return sample(args)

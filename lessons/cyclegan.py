@@ -5,7 +5,8 @@ import numpy as np
 import streamlit as st
 
 from gan_core.classifier import TYPESET_READER_NAME, classify
-from gan_core.cyclegan import cycle_error, source_digits, translate, walk_through_iteration
+from gan_core.cyclegan import translate, walk_through_iteration
+from gan_core.cyclegan_eval import cycle_error, source_digits
 from gan_core.cyclegan_official import WeightsMismatch, load_official, translate_photo
 from gan_core.uploads import UploadRejected, read_image, read_weights, to_mnist
 from ui import plots

@@ -1,11 +1,13 @@
-"""DCGAN benchmark: steps/s and images/s per preset, and seconds of training until the MNIST score
-of 2,000 samples first exceeds 8.0 (tiny and small presets).
+"""DCGAN benchmark: steps/s and images/s per preset, and the race: minutes of training until the MNIST
+score of 2,000 samples first reaches 6, 8 and 9, per preset, each with its recipe (RECIPES).
 
-    python bench/bench_dcgan.py                      # everything (the score race takes a while on a CPU)
+    python bench/bench_dcgan.py                      # everything (the race takes hours on a CPU)
     python bench/bench_dcgan.py --speed-only
-    python bench/bench_dcgan.py --race tiny --max-minutes 20 --threads 1
+    python bench/bench_dcgan.py --race tiny infogan_half --max-minutes 60 --threads 1
 
-Training time counts only the trainer's own time (`Snapshot.elapsed_s`), not the evaluations.
+Training time counts only the trainer's own time (`Snapshot.elapsed_s`), not the evaluations. The
+shipped run's own periodic evaluations (its card's metrics_during_training) are the same race for its
+preset: `--from-card pretrained/dcgan_mnist` prints its table without training again.
 """
 from __future__ import annotations
 
@@ -25,8 +27,24 @@ from gan_core.device import describe, pick_device  # noqa: E402
 from gan_core.image_training import DCGANConfig, ImageGANTrainer  # noqa: E402
 
 
-def speed(preset: str, device, dataset, steps: int, batch: int = 128) -> dict:
-    trainer = ImageGANTrainer(DCGANConfig(preset=preset, batch_size=batch), device, dataset=dataset)
+TARGETS = (6.0, 8.0, 9.0)
+# each preset with the recipe it is trained with: the seeds' networks with the seeds' DCGAN recipe, the
+# InfoGAN layout with the shipped recipe (hinge loss, spectral norm in D, batch 64, EMA of G, LR decay)
+RECIPES = {
+    "tiny": {}, "small": {}, "book": {},
+    "infogan_half": dict(loss="hinge", batch_size=64, ema=0.999, lr_decay_start=10_000, lr_half_life=5_000),
+    "infogan": dict(loss="hinge", batch_size=64, ema=0.999, lr_decay_start=10_000, lr_half_life=5_000),
+}
+
+
+def recipe(preset: str) -> DCGANConfig:
+    return DCGANConfig(preset=preset, **RECIPES[preset])
+
+
+def speed(preset: str, device, dataset, steps: int) -> dict:
+    config = recipe(preset)
+    batch = config.batch_size
+    trainer = ImageGANTrainer(config, device, dataset=dataset)
     trainer.train_steps(3)  # warm-up
     if device.type == "cuda":
         torch.cuda.synchronize()
@@ -39,9 +57,14 @@ def speed(preset: str, device, dataset, steps: int, batch: int = 128) -> dict:
             "images_per_s": steps * batch / dt}
 
 
-def race(preset: str, device, dataset, evaluator, target: float, max_minutes: float, every_s: float) -> dict:
+def first_reached(curve: list[tuple[float, int, float]]) -> dict[float, float | None]:
+    """Minutes of training at which the score first reached each target, from (seconds, step, score) points."""
+    return {t: next((round(sec / 60, 1) for sec, _, score in curve if score >= t), None) for t in TARGETS}
+
+
+def race(preset: str, device, dataset, evaluator, max_minutes: float, every_s: float) -> dict:
     dataset.epoch, dataset._pos = 0, 0  # the speed runs shared this dataset: start the race at epoch 0
-    trainer = ImageGANTrainer(DCGANConfig(preset=preset), device, dataset=dataset)
+    trainer = ImageGANTrainer(recipe(preset), device, dataset=dataset)
     points = []
     while trainer.elapsed < max_minutes * 60:
         trainer.train_for(every_s)
@@ -49,11 +72,25 @@ def race(preset: str, device, dataset, evaluator, target: float, max_minutes: fl
         points.append((round(trainer.elapsed, 1), trainer.step_count, round(m["mnist_score"], 3)))
         print(f"  {preset}: {trainer.elapsed:7.1f} s, step {trainer.step_count:6d}, epoch {trainer.epoch:5.2f}, "
               f"MNIST score(2000) {m['mnist_score']:.3f}", flush=True)
-        if m["mnist_score"] > target:
-            return {"preset": preset, "seconds": round(trainer.elapsed, 1), "steps": trainer.step_count,
-                    "epochs": round(trainer.epoch, 2), "score": m["mnist_score"], "curve": points}
-    return {"preset": preset, "seconds": None, "steps": trainer.step_count, "note": f"not reached in {max_minutes} min",
-            "curve": points}
+        if m["mnist_score"] >= TARGETS[-1]:
+            break
+    return {"preset": preset, "minutes": max_minutes, "curve": points, "reached": first_reached(points)}
+
+
+def card_race(name: str) -> dict:
+    """The race table of a CLI run, from the 2,000-sample evaluations in its card."""
+    card = json.loads(Path(name).with_suffix(".json").read_text())
+    points = [(m["elapsed_s"], m["step"], m["mnist_score"]) for m in card.get("metrics_during_training", [])
+              if m.get("n_samples") == 2000]
+    return {"preset": f"{card['preset']} ({name})", "minutes": round(card["wall_time_s"] / 60, 1), "curve": points,
+            "reached": first_reached(points)}
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"{'preset':40s}" + "".join(f"{'score ' + format(t, 'g'):>18s}" for t in TARGETS))
+    for r in rows:
+        cells = [f"{m:.1f} min" if m is not None else f"not in {r['minutes']:g} min" for m in r["reached"].values()]
+        print(f"{r['preset']:40s}" + "".join(f"{c:>18s}" for c in cells))
 
 
 def main() -> None:
@@ -62,30 +99,31 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--speed-steps", type=int, default=20)
     p.add_argument("--speed-only", action="store_true")
-    p.add_argument("--race", nargs="*", default=["tiny", "small"])
-    p.add_argument("--target", type=float, default=8.0)
-    p.add_argument("--max-minutes", type=float, default=30.0)
-    p.add_argument("--every", type=float, default=15.0, help="seconds of training between evaluations")
+    p.add_argument("--race", nargs="*", default=list(RECIPES))
+    p.add_argument("--from-card", nargs="*", default=[], help="print the race table of these CLI runs' cards")
+    p.add_argument("--max-minutes", type=float, default=60.0, help="training minutes per preset in the race")
+    p.add_argument("--every", type=float, default=30.0, help="seconds of training between evaluations")
     p.add_argument("--json", default=None, help="also write the results here")
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.from_card:
+        print_table([card_race(name) for name in args.from_card])
+        return
     device = pick_device(args.device)
     dataset = DeviceDataset.mnist("train", device)
     print(f"device: {describe(device)}; torch {torch.__version__}")
     results = {"device": describe(device), "speed": [], "race": []}
-    for preset in ("tiny", "small", "book"):
+    for preset in RECIPES:
         r = speed(preset, device, dataset, args.speed_steps)
         results["speed"].append(r)
-        print(f"{preset:6s} batch {r['batch']}: {r['steps_per_s']:7.2f} steps/s {r['images_per_s']:9.0f} images/s", flush=True)
+        print(f"{preset:12s} batch {r['batch']}: {r['steps_per_s']:7.2f} steps/s {r['images_per_s']:9.0f} images/s",
+              flush=True)
     if not args.speed_only:
         evaluator = Evaluator(device=device)
-        for preset in args.race:
-            r = race(preset, device, dataset, evaluator, args.target, args.max_minutes, args.every)
-            results["race"].append(r)
-            when = (f"after {r['seconds']} s of training" if r["seconds"] is not None
-                    else f"not reached in {args.max_minutes:g} min of training")
-            print(f"{preset}: MNIST score(2000) > {args.target} {when} ({r['steps']} steps)", flush=True)
+        results["race"] = [race(preset, device, dataset, evaluator, args.max_minutes, args.every)
+                           for preset in args.race]
+        print_table(results["race"])
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

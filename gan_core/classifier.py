@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .data.mnist import DeviceDataset, load_mnist, to_float
+from .paths import PRETRAINED
 
 FEATURES = 128
 
@@ -180,11 +180,10 @@ class ClassifierTrainer:
 
 
 # --- the shipped classifier as a judge of generated digits ---------------------------------------
-ROOT = Path(__file__).resolve().parents[1]
-CLASSIFIER_NAME = ROOT / "pretrained" / "mnist_classifier"
+CLASSIFIER_NAME = PRETRAINED / "mnist_classifier"
 # The typeset-digit reader judges the CycleGAN's handwritten -> typeset translations: the MNIST
 # classifier reads clean typeset digits poorly, so domain B gets a reader of its own.
-TYPESET_READER_NAME = ROOT / "pretrained" / "typeset_reader"
+TYPESET_READER_NAME = PRETRAINED / "typeset_reader"
 TYPESET_TRAIN_SEED, TYPESET_HELDOUT_SEED = 0, 12_345  # the reader never sees the held-out renders
 
 

@@ -23,9 +23,8 @@ import torch
 
 from . import checkpoints
 from .device import describe, pick_device
+from .paths import PRETRAINED, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-PRETRAINED = ROOT / "pretrained"
 
 
 # --- progress ------------------------------------------------------------------------------------
@@ -123,13 +122,14 @@ def train_domain_judge(args) -> int:
     images, labels = training_set(args.typeset_train, seed=args.seed)
     cfg = ClassifierConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size or 128, lr=args.lr or 2e-3,
                            width=args.width or 32, noise=0.3)
-    trainer = ClassifierTrainer(cfg, device, images, labels, model=DomainJudge(cfg.width, blur_sigma=1.0))
+    trainer = ClassifierTrainer(cfg, device, images, labels, model=DomainJudge(cfg.width, blur_sigma=1.0, ink=(0.2, 0.5)))
     _fit_classifier(trainer, f"the domain judge on {describe(device)}", args.epochs)
     metrics = heldout_accuracy(trainer.model.eval())
     card = {"kind": "domain_judge",
-            "architecture": "a fixed Gaussian blur (sigma 1 px), then the readers' CNN (conv-pool-conv-pool-conv-"
+            "architecture": "fixed: an ink mask (pixels under 20% of full ink become background, over 50% full "
+                            "ink) and a Gaussian blur (sigma 1 px); then the readers' CNN (conv-pool-conv-pool-conv-"
                             "fc128) -> 2 logits: handwritten (MNIST) or typeset",
-            "config": vars(cfg) | {"blur_sigma": 1.0, "per_domain": args.typeset_train},
+            "config": vars(cfg) | {"blur_sigma": 1.0, "ink": [0.2, 0.5], "per_domain": args.typeset_train},
             "steps": trainer.step_count, "epochs": round(trainer.data.epoch_progress, 3),
             "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "metrics": metrics}
     w, c = checkpoints.save(args.out, {"model": trainer.model}, card)
@@ -402,7 +402,8 @@ def average_cyclegan(args) -> int:
     G, D, card = average_weights([g for g, _, _ in runs]).eval(), runs[last][1], dict(runs[last][2])
     metrics = evaluate_translation(G, Judges.shipped(), n=args.eval_samples, seed=0)
     card = {k: v for k, v in card.items() if k not in ("format", "date", "modules", "storage_dtype")}
-    card.update(metrics=metrics, partial=False, command="python -m gan_core " + " ".join(sys.argv[1:]),
+    card.update(metrics=metrics, bars_met=metrics["bars_met"], partial=False,
+                command="python -m gan_core " + " ".join(sys.argv[1:]),
                 averaged_from=[{"name": str(n), "steps": r[2].get("steps")} for n, r in zip(args.names, runs)],
                 architecture=card["architecture"] + "; generator weights: the mean of the snapshots in averaged_from")
     w, c = checkpoints.save(args.out, {"G": G, "D": D}, card)
@@ -467,7 +468,8 @@ def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=F
             "config": config_dict(c), "steps": trainer.step_count,
             "epochs": round(trainer.data_a.epoch_progress, 3), "wall_time_s": round(trainer.elapsed, 1),
             **_environment(device), "partial": partial, "status": trainer.status, "message": trainer.message,
-            "metrics": metrics or {}, "metrics_during_training": list(history),
+            "metrics": metrics or {}, "bars_met": (metrics or {}).get("bars_met"),
+            "metrics_during_training": list(history),
             "loss_curves": {k: [round(v, 5) for v in vals] for k, vals in trainer.history.copy().items()}}
 
 
@@ -618,7 +620,7 @@ def evaluate_cyclegan(args, path: Path) -> int:
     metrics = evaluate_translation(G, Judges.shipped(), n=args.n, seed=args.seed)
     print(_translation_summary(metrics) + f" (on {args.n} inputs per direction)")
     if args.write:
-        checkpoints.update_card(path, metrics=metrics, partial=False)
+        checkpoints.update_card(path, metrics=metrics, partial=False, bars_met=metrics["bars_met"])
         print(f"updated {checkpoints.paths(path)[1]}")
     return 0
 

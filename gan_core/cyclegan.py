@@ -11,7 +11,6 @@ replay buffer is CycleGAN's pool of 50 past translations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,11 +21,11 @@ from torch import nn
 from .data.mnist import DeviceDataset, load_mnist, to_float, to_uint8
 from .data.typeset import typeset_digits
 from .domain_judge import gaussian_kernel
+from .paths import PRETRAINED
 from .training import GANTrainer, Snapshot, TrainConfig
 
 DIRECTIONS = ("AB", "BA")  # AB: handwritten -> typeset, BA: typeset -> handwritten
-_PRETRAINED = Path(__file__).resolve().parents[1] / "pretrained"
-TEACHERS = {"A": _PRETRAINED / "mnist_teacher", "B": _PRETRAINED / "typeset_teacher"}  # semantic term only
+TEACHERS = {"A": PRETRAINED / "mnist_teacher", "B": PRETRAINED / "typeset_teacher"}  # semantic term only
 
 
 def _norm(c: int) -> nn.Module:

@@ -2,23 +2,23 @@
 
 A CycleGAN can fool any pixel-level judge: it learns to add a faint texture that a CNN reads as
 "the other domain" while a person sees the input unchanged (Chu et al. 2017, "CycleGAN, a master of
-steganography"). This judge cannot be fooled that way. Its first layer is a fixed Gaussian blur
-(σ = 1 px), so texture finer than a stroke never reaches the learned layers, and it trains with
-pixel noise on top of random shifts, so faint patterns carry no signal for it. What is left to tell
-the domains apart is shape: uniform strokes, straight stems and serifs against a pen's wobble.
+steganography"). This judge cannot be fooled that way. Its first layers are fixed: an ink mask that
+turns every pixel fainter than 20% of full ink into background and every pixel above 50% into full
+ink (a faint pattern, a grey veil or a flicker of the ink's brightness is gone), then a Gaussian blur
+(σ = 1 px), so texture finer than a stroke never reaches the learned layers. It trains with pixel noise on top of random shifts. What is left to tell the domains apart is
+shape: uniform strokes, straight stems and serifs against a pen's wobble.
 """
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .classifier import MNISTClassifier, classify
+from .paths import PRETRAINED
 
 HANDWRITTEN, TYPESET = 0, 1  # the judge's two classes: domain A, domain B
-JUDGE_NAME = Path(__file__).resolve().parents[1] / "pretrained" / "domain_judge"
+JUDGE_NAME = PRETRAINED / "domain_judge"
 JUDGE_TYPESET_SEED = 3  # its typeset training renders (the CycleGAN trains on seed 1, evaluates on 50,000+)
 JUDGE_HELDOUT_SEED = 23_456
 
@@ -34,13 +34,16 @@ def gaussian_kernel(sigma: float, radius: int = 2) -> torch.Tensor:
 class DomainJudge(MNISTClassifier):
     """The readers' CNN with two classes, looking through a fixed blur."""
 
-    def __init__(self, width: int = 32, blur_sigma: float = 1.0):
+    def __init__(self, width: int = 32, blur_sigma: float = 1.0, ink: tuple[float, float] = (0.2, 0.5)):
         super().__init__(width, classes=2)
         self.register_buffer("blur", gaussian_kernel(blur_sigma))
+        self.ink = tuple(ink)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
+        lo, hi = self.ink
+        ink = (((x + 1) / 2 - lo) / (hi - lo)).clamp(0, 1)  # [0, 1]: faint pixels -> 0, strong ones -> 1
         # blur the ink, not the background: pad with the background value -1
-        x = F.conv2d(F.pad(x, (2, 2, 2, 2), value=-1.0), self.blur)
+        x = F.conv2d(F.pad(ink * 2 - 1, (2, 2, 2, 2), value=-1.0), self.blur)
         return self.body(x)
 
 
@@ -88,6 +91,6 @@ def load_judge(name=JUDGE_NAME, device: torch.device | str = "cpu") -> tuple[Dom
     if card.get("kind") != "domain_judge":
         raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a domain judge")
     cfg = card.get("config", {})
-    judge = DomainJudge(cfg.get("width", 32), cfg.get("blur_sigma", 1.0))
+    judge = DomainJudge(cfg.get("width", 32), cfg.get("blur_sigma", 1.0), cfg.get("ink", (0.2, 0.5)))
     checkpoints.load_into(name, {"model": judge})
     return judge.to(device).eval(), card

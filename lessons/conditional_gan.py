@@ -5,13 +5,14 @@ import time
 import numpy as np
 import streamlit as st
 
+from gan_core import paths
 from gan_core.classifier import classify
 from gan_core.image_training import CGANConfig, ConditionalImageGANTrainer
 from ui import plots
 from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
 from ui.resources import digit_classifier, pretrained_generator, require_mnist, training_device
 
-PRETRAINED = "pretrained/cgan_mnist"
+PRETRAINED = str(paths.PRETRAINED / "cgan_mnist")
 KEY = "cgan_live"
 
 st.title("Conditional GAN")
@@ -107,13 +108,14 @@ st.image(plots.captioned_grid(table, t_captions, t_ok, cols=10, scale=2), clamp=
 card = model.card
 m = card.get("metrics", {})
 with st.expander("How good is the shipped CGAN?"):
-    if "agreement" in m:
+    if "agreement" in m and evaluator is not None:
         per = m.get("agreement_per_digit", [])
+        ref = evaluator.card["metrics"]
         st.markdown(
-            f"Judged by our MNIST classifier (99.4% test accuracy) on **{m['n_samples']:,} samples** "
-            f"({m['n_samples'] // 10:,} per digit): it agrees with the requested digit on **{m['agreement']:.2%}** "
-            f"(lowest digit {m['agreement_min']:.2%}); MNIST score **{m['mnist_score']:.2f}** (real test digits: "
-            f"about 9.7); Fréchet distance {m['frechet_distance']:.2f}.\n\n"
+            f"Judged by our MNIST classifier ({ref['test_accuracy']:.1%} test accuracy) on **{m['n_samples']:,} "
+            f"samples** ({m['n_samples'] // 10:,} per digit): it agrees with the requested digit on "
+            f"**{m['agreement']:.2%}** (lowest digit {m['agreement_min']:.2%}); MNIST score **{m['mnist_score']:.2f}** "
+            f"(real test digits: {ref['test_mnist_score']:.2f}); Fréchet distance {m['frechet_distance']:.2f}.\n\n"
             + " · ".join(f"{d}: {a:.1%}" for d, a in enumerate(per)))
     st.caption(f"Preset {card.get('preset')}, {card.get('conditioning')} conditioning, {card.get('steps', 0):,} steps "
                f"({card.get('epochs', 0):.1f} epochs, {card.get('wall_time_s', 0) / 60:.0f} min) on {card.get('device', '?')}.")

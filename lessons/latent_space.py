@@ -6,11 +6,12 @@ import streamlit as st
 
 from gan_core.classifier import classify
 from gan_core.latent import ATTRIBUTES, arithmetic_demo, interpolate, lerp, measure
+from gan_core.paths import PRETRAINED
 from ui import plots
 from ui.resources import digit_classifier, pretrained_generator
 
-MODELS = {"cgan": ("Conditional GAN (pretrained)", "pretrained/cgan_mnist"),
-          "dcgan": ("DCGAN (pretrained)", "pretrained/dcgan_mnist")}
+MODELS = {"cgan": ("Conditional GAN (pretrained)", str(PRETRAINED / "cgan_mnist")),
+          "dcgan": ("DCGAN (pretrained)", str(PRETRAINED / "dcgan_mnist"))}
 
 st.title("Latent space")
 st.markdown(

@@ -1,4 +1,6 @@
 """Conditional GAN: both conditioning styles, the shared loop with labels, the CLI, the shipped CGAN's bars."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -111,6 +113,24 @@ def test_checkpoint_round_trip_and_cli_sample(small_trainer, tmp_path):
     assert main(["sample", str(name), "--n", "7", "--label", "12", "--out", str(tmp_path / "c.npz")]) == 2
 
 
+def test_cli_resume_with_an_ema_generator_ships_the_average(tmp_path):
+    """`train cgan --ema --resume`: the run continues from the checkpoint's step and the card says which G shipped."""
+    out = str(tmp_path / "run")
+    common = ["--preset", "tiny", "--eval-samples", "100", "--threads", "1", "--ema", "0.99", "--out", out]
+    assert main(["train", "cgan", "--epochs", "0.01", *common]) == 0
+    first = json.loads((tmp_path / "run.json").read_text())
+    assert main(["train", "cgan", "--epochs", "0.02", "--resume", out, *common]) == 0
+    card = json.loads((tmp_path / "run.json").read_text())
+    assert card["resumed_from"]["steps"] == first["steps"] > 0 and card["steps"] == round(0.02 * (60_000 // 64))
+    assert card["generator_weights"].startswith("exponential moving average") and card["config"]["ema"] == 0.99
+    trainer = ConditionalImageGANTrainer(CGANConfig(preset="tiny", batch_size=32, ema=0.9, seed=1))
+    trainer.step(3)
+    assert trainer.sampler is trainer.G_ema
+    G = trainer.sampler
+    assert np.array_equal(trainer.sample_images(20, seed=4),
+                          generate_conditional(G, cgan.balanced_labels(20).numpy(), seed=4))
+
+
 def test_config_rejects_unknown_options():
     with pytest.raises(ValueError):
         CGANConfig(conditioning="telepathy").validate()
@@ -143,9 +163,10 @@ def test_shipped_cgan_meets_its_bars_on_10000_samples(shipped):
     evaluator = Evaluator()
     m = evaluate_conditional(evaluator, images, labels)
     per = m["agreement_per_digit"]
-    assert m["agreement"] >= 0.97, m["agreement"]
-    assert min(per) >= 0.92, per
-    assert m["mnist_score"] >= 9.0, m["mnist_score"]
+    assert m["agreement"] >= 0.985, m["agreement"]  # the slider draws the wrong digit at most 1 time in 67
+    assert min(per) >= 0.97, per
+    assert m["mnist_score"] >= 9.4, m["mnist_score"]
+    assert abs(m["agreement"] - card["metrics"]["agreement"]) < 0.005, (m["agreement"], card["metrics"]["agreement"])
     # and the label really steers: asking for a 1 gives 1s, asking for a 0 gives 0s, from the same noise
     probs, _ = classify(evaluator.model, generate_conditional(G, np.full(200, 1), seed=7))
     assert (probs.argmax(1) == 1).mean() >= 0.9

@@ -6,8 +6,8 @@ import torch.nn.functional as F
 
 from gan_core.classifier import CLASSIFIER_NAME, TYPESET_HELDOUT_SEED, TYPESET_READER_NAME, accuracy, load_reader
 from gan_core.cli import main
-from gan_core.cyclegan import (CycleGANConfig, CycleGANTrainer, evaluate_translation, load_cyclegan, source_digits,
-                               translate, walk_through_iteration)
+from gan_core.cyclegan import TEACHERS, CycleGANConfig, CycleGANTrainer, load_cyclegan, translate, walk_through_iteration
+from gan_core.cyclegan_eval import Judges, evaluate_translation, source_digits
 from gan_core.data.typeset import typeset_digits
 
 TINY = dict(width=8, blocks=1, batch_size=8, typeset_train=64, seed=3)
@@ -38,6 +38,30 @@ def test_generator_penalty_is_cycle_plus_identity_with_the_paper_ratio():
         got = trainer.generator_penalty(z, fake, None)
     assert c.identity_weight == 0.5 * c.cycle_weight == 5.0
     assert torch.allclose(got, 0.25 * (10 * cycle + 5 * identity))
+
+
+def test_semantic_term_asks_the_target_teacher_for_the_source_teachers_digit():
+    """CyCADA's term: pseudo-labels from the source domain's teacher, never the dataset's labels; the
+    teachers stay frozen and are not the readers that evaluate the translator."""
+    c = CycleGANConfig(**TINY, semantic_weight=2.0, identity_weight=0.0)
+    trainer = CycleGANTrainer(c)
+    teacher_a, teacher_b = trainer.teachers["A"], trainer.teachers["B"]
+    z = trainer.sample_noise(6)
+    fake = trainer.G(z)
+    a, b = z[:, :1], z[:, 1:]
+    got = trainer.generator_penalty(z, fake, None)
+    with torch.no_grad():
+        cycle = F.l1_loss(trainer.G.BA(fake[:, 1:]), a) + F.l1_loss(trainer.G.AB(fake[:, :1]), b)
+        semantic = (F.cross_entropy(teacher_b(fake[:, 1:]), teacher_a(a).argmax(1))
+                    + F.cross_entropy(teacher_a(fake[:, :1]), teacher_b(b).argmax(1)))
+    assert torch.allclose(got.detach(), 0.25 * (10 * cycle + 2.0 * semantic), atol=1e-5)
+    frozen = {k: v.clone() for k, v in teacher_a.state_dict().items()}
+    trainer.step(2)
+    assert all(torch.equal(v, frozen[k]) for k, v in teacher_a.state_dict().items())
+    assert trainer.snapshot().losses["semantic"] > 0
+    assert {TEACHERS["A"].name, TEACHERS["B"].name}.isdisjoint({CLASSIFIER_NAME.name, TYPESET_READER_NAME.name})
+    assert teacher_a.head.in_features == 128 and teacher_a.body[0].out_channels != load_reader().body[0].out_channels
+    assert CycleGANTrainer(CycleGANConfig(**TINY)).teachers is None  # off by default
 
 
 def test_a_few_steps_train_and_snapshot():
@@ -84,21 +108,32 @@ def test_typeset_reader_reads_held_out_renders_at_least_99_percent():
 
 
 @pytest.mark.long_running
-def test_shipped_cyclegan_card_is_honest_on_2000_fresh_inputs_per_direction(shipped):
-    """The card's digits-kept figures reproduce on fresh draws (seed 3, not the card's seed 0).
-
-    The issue's bars (>= 90% kept in each direction) are NOT both met by these CPU-trained weights (card: AB
-    0.77, BA 0.95; the card says bars_met: false); see the card's `selection` for the runs tried.
-    This test checks what the card claims, and that the round trip closes."""
+def test_shipped_cyclegan_meets_every_bar_on_2000_fresh_inputs_per_direction(shipped):
+    """In the target domain (domain judge), digit kept (target reader), Fréchet distance to the target domain
+    halved, both ways, on fresh inputs (seed 3, not the card's seed 0); and the card says what this measures."""
     G, _, card = shipped
-    m = evaluate_translation(G, load_reader(CLASSIFIER_NAME), load_reader(TYPESET_READER_NAME), n=2000, seed=3)
+    m = evaluate_translation(G, Judges.shipped(), n=2000, seed=3)
+    assert m["bars_met"], {k: ok for k, ok in m["bars"].items()}
     claimed = card["metrics"]
-    assert claimed["n_per_direction"] == 2000 and card["bars_met"] is (min(claimed["ab_label_kept"],
-                                                                            claimed["ba_label_kept"]) >= 0.90)
-    for key in ("ab_label_kept", "ba_label_kept"):
+    assert claimed["n_per_direction"] == 2000 and claimed["bars_met"] is True and card["bars_met"] is True
+    for key in ("ab_in_target", "ba_in_target", "ab_label_kept", "ba_label_kept"):
         assert abs(m[key] - claimed[key]) < 0.03, (key, m[key], claimed[key])
-    assert m["ab_label_kept"] > m["ab_untranslated_read_as_label"]  # G_AB makes handwriting more typeset-readable
-    assert m["cycle_l1"] < 0.05 and abs(m["cycle_l1"] - claimed["cycle_l1"]) < 0.01  # round trips come back close
+    assert min(m["ab_change"], m["ba_change"]) > 3 * PLAIN_CHANGE_AT_MOST  # a change a person sees
+    assert m["cycle_l1"] < 0.5  # and the round trip still comes back
+
+
+PLAIN_CHANGE_AT_MOST = 0.03
+
+
+@pytest.mark.long_running
+def test_the_plain_cyclegan_falls_into_the_identity_trap_as_its_card_says():
+    """The lesson's counter-example: the unchanged plain model keeps digits but hardly changes a pixel, and
+    the domain judge sees through it."""
+    G, _, card = load_cyclegan("pretrained/cyclegan_digits_plain")
+    m = evaluate_translation(G, Judges.shipped(), n=1000, seed=4)
+    assert max(m["ab_change"], m["ba_change"]) < PLAIN_CHANGE_AT_MOST
+    assert not m["bars"]["ab_in_target"] and not m["bars_met"] and card["metrics"]["bars_met"] is False
+    assert abs(m["ab_in_target"] - card["metrics"]["ab_in_target"]) < 0.05
 
 
 def test_sample_cli_writes_inputs_translations_and_labels(tmp_path):

@@ -44,7 +44,7 @@ def digit_classifier():
 
 
 @st.cache_resource
-def cyclegan(name: str = "pretrained/cyclegan_digits"):
+def cyclegan(name: str):
     """(G pair, D pair, card), or (None, None, why) when the weights are missing or broken; loaded once."""
     from gan_core import checkpoints
     from gan_core.cyclegan import load_cyclegan
@@ -53,6 +53,18 @@ def cyclegan(name: str = "pretrained/cyclegan_digits"):
         return load_cyclegan(name)
     except checkpoints.CheckpointError as exc:
         return None, None, str(exc)
+
+
+@st.cache_resource
+def domain_judge():
+    """(the shipped domain judge, its card), or (None, None) when its weights are missing or broken."""
+    from gan_core import checkpoints
+    from gan_core.domain_judge import load_judge
+
+    try:
+        return load_judge()
+    except checkpoints.CheckpointError:
+        return None, None
 
 
 @st.cache_resource

@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "mnist"
+from ..paths import DATA
+
+DATA_DIR = DATA / "mnist"
 FILES = {
     ("train", "images"): "train-images-idx3-ubyte.gz",
     ("train", "labels"): "train-labels-idx1-ubyte.gz",

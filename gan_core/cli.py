@@ -233,17 +233,19 @@ def _dcgan_card(trainer, device, args, metrics=None, partial=False) -> dict:
             "metrics_during_training": trainer.metrics_history}
 
 
-def _resume(trainer, name) -> None:
-    """Continue a CLI run of a DCGAN or CGAN: its G (the EMA if it kept one) and D, step count, time and epochs."""
+def _resume(trainer, name, load=None) -> dict:
+    """Continue a CLI run: its G (the EMA if it kept one) and D, step count, time and epochs; returns its card.
+    `load(trainer, path)` puts the weights in (default: the DCGAN/CGAN loader)."""
     from .image_training import load_pretrained
 
-    before = load_pretrained(trainer, resolve(name))
+    before = (load or load_pretrained)(trainer, resolve(name))
     trainer.elapsed = float(before.get("wall_time_s", 0.0))
     trainer.epochs_before = float(before.get("epochs", 0.0))
     trainer.metrics_history = list(before.get("metrics_during_training", []))
     trainer.resumed_from = {k: before.get(k) for k in ("command", "steps", "epochs", "wall_time_s", "date")}
     trainer.continue_schedule(trainer.step_count)  # the learning rates continue their decay
     print(f"resuming from {name} at step {trainer.step_count} (optimiser moments start afresh)", file=sys.stderr)
+    return before
 
 
 def _generator_weights(config) -> str:
@@ -466,7 +468,8 @@ def _cyclegan_card(trainer, device, history: list[dict], metrics=None, partial=F
             "parameters": {"G_AB": count_parameters(trainer.G.AB), "G_BA": count_parameters(trainer.G.BA),
                            "D_A": count_parameters(trainer.D.A), "D_B": count_parameters(trainer.D.B)},
             "config": config_dict(c), "steps": trainer.step_count,
-            "epochs": round(trainer.data_a.epoch_progress, 3), "wall_time_s": round(trainer.elapsed, 1),
+            "epochs": round(getattr(trainer, "epochs_before", 0.0) + trainer.data_a.epoch_progress, 3),
+            "wall_time_s": round(trainer.elapsed, 1), "resumed_from": getattr(trainer, "resumed_from", None),
             **_environment(device), "partial": partial, "status": trainer.status, "message": trainer.message,
             "metrics": metrics or {}, "bars_met": (metrics or {}).get("bars_met"),
             "metrics_during_training": list(history),
@@ -494,6 +497,10 @@ def train_cyclegan(args) -> int:
     total = int(round(args.epochs * trainer.data_a.steps_per_epoch(cfg.batch_size)))
     judges = Judges.shipped(device)
     history: list[dict] = []  # the periodic evaluations, kept in the card
+    if args.resume:
+        from .cyclegan import load_into_trainer
+
+        history = list(_resume(trainer, args.resume, load_into_trainer).get("metrics_during_training", []))
 
     def modules() -> dict:
         return {"G": trainer.G, "D": trainer.D}
@@ -679,7 +686,7 @@ def main(argv=None) -> int:
     t.add_argument("--label-smoothing", type=float, default=0.0)
     t.add_argument("--ema", type=float, default=0.0,
                    help="DCGAN, CGAN: keep an EMA of G's weights with this decay (e.g. 0.999) and ship it as G")
-    t.add_argument("--resume", default=None, help="DCGAN, CGAN: continue from this checkpoint (a CLI run's)")
+    t.add_argument("--resume", default=None, help="DCGAN, CGAN, CycleGAN: continue from this checkpoint (a CLI run's)")
     t.add_argument("--lr-half-life", type=int, default=0, help="steps for the learning rates to halve (0: constant)")
     t.add_argument("--lr-decay-start", type=int, default=0, help="steps at the full learning rate before the decay")
     t.add_argument("--width", type=int, default=None, help="CycleGAN: channels of the first layer (default 16); "

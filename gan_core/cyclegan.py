@@ -294,6 +294,20 @@ def load_cyclegan(name, device: torch.device | str = "cpu") -> tuple[GeneratorPa
     return G.to(device).eval(), D.to(device).eval(), card
 
 
+def load_into_trainer(trainer: "CycleGANTrainer", name) -> dict:
+    """Load a `train cyclegan` checkpoint's four networks into a trainer of the same shape, to continue it;
+    the step counter continues from the card's steps (optimiser moments start afresh). Returns the card."""
+    from . import checkpoints
+
+    card = checkpoints.read_card(name)
+    if card.get("kind") != "cyclegan":
+        raise checkpoints.CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a CycleGAN")
+    checkpoints.load_into(name, {"G": trainer.G, "D": trainer.D})
+    trainer.step_count = int(card.get("steps", 0))
+    trainer._good = trainer._capture()
+    return card
+
+
 @dataclass
 class Iteration:
     """One CycleGAN training iteration as the seeds list it, computed on real batches without updating."""

@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from gan_core.classifier import CLASSIFIER_NAME, TYPESET_HELDOUT_SEED, TYPESET_READER_NAME, accuracy, load_reader
+from gan_core import checkpoints
 from gan_core.cli import main
 from gan_core.cyclegan import TEACHERS, CycleGANConfig, CycleGANTrainer, load_cyclegan, translate, walk_through_iteration
 from gan_core.cyclegan_eval import Judges, evaluate_translation, source_digits
@@ -171,3 +172,16 @@ def test_average_weights_is_the_mean_of_the_snapshots():
     for (name, p), q, r in zip(avg.named_parameters(), a.parameters(), b.parameters()):
         assert torch.allclose(p, (q + r) / 2), name
     assert avg is not a and next(a.parameters()).data_ptr() != next(avg.parameters()).data_ptr()
+
+
+@pytest.mark.long_running
+def test_cli_resume_continues_a_cyclegan_run_from_its_checkpoint(tmp_path):
+    out = str(tmp_path / "run")
+    common = ["--width", "8", "--d-width", "8", "--blocks", "1", "--batch-size", "8", "--typeset-train", "64",
+              "--eval-samples", "50", "--threads", "1", "--out", out]
+    assert main(["train", "cyclegan", "--epochs", "0.001", *common]) == 0
+    first = checkpoints.read_card(out)
+    assert main(["train", "cyclegan", "--epochs", "0.002", "--resume", out, *common]) == 0
+    card = checkpoints.read_card(out)
+    assert card["resumed_from"]["steps"] == first["steps"] > 0 and card["steps"] == round(0.002 * 60_000 / 8)
+    assert card["wall_time_s"] > first["wall_time_s"] and card["metrics"]["n_per_direction"] == 50

@@ -1,14 +1,18 @@
 """Command line: train the shipped models with the app's trainers, sample and evaluate them.
 
     python -m gan_core train classifier --epochs 3 --out pretrained/mnist_classifier
-    python -m gan_core train dcgan --preset small --epochs 12 --out pretrained/dcgan_mnist
-    python -m gan_core train cgan --conditioning modulate --epochs 8 --out pretrained/cgan_mnist
+    python -m gan_core train dcgan --preset infogan_half --loss hinge --ema 0.999 --batch-size 64
+        --lr-decay-start 10000 --lr-half-life 5000 --epochs 40 --out pretrained/dcgan_mnist   (one line)
+    python -m gan_core train cgan --conditioning modulate --ema 0.999 --epochs 8 --out pretrained/cgan_mnist
     python -m gan_core train typeset_reader --epochs 2 --out pretrained/typeset_reader
-    python -m gan_core train cyclegan --epochs 2 --out pretrained/cyclegan_digits
+    python -m gan_core train domain_judge --epochs 3 --out pretrained/domain_judge
+    python -m gan_core train cyclegan --semantic-weight 1 --identity-weight 0 --d-blur 1 --cycle-noise 0.1
+        --epochs 2 --out pretrained/cyclegan_digits                                             (one line)
+    python -m gan_core train dcgan ... --resume runs/NAME --out runs/NAME    (continue a run: DCGAN, CGAN, CycleGAN)
     python -m gan_core sample cyclegan_digits --direction AB --n 100 --out ab.npz  (inputs, images, labels)
     python -m gan_core sample cgan_mnist --n 100 [--label 3] --out digits.npz   (images + labels)
     python -m gan_core sample dcgan_mnist --n 64 --seed 0 --out grid.png      (or .npz)
-    python -m gan_core evaluate dcgan_mnist --n 10000                        (metrics into the card)
+    python -m gan_core evaluate dcgan_mnist --n 10000 [--write]              (metrics into the card)
 """
 from __future__ import annotations
 
@@ -100,20 +104,25 @@ def train_typeset_reader(args) -> int:
     mnist_x, mnist_y = load_mnist("test")
     metrics = {"heldout_accuracy": accuracy(trainer.model, held_x, held_y), "heldout_n": n_held,
                "heldout_seed": TYPESET_HELDOUT_SEED, "mnist_test_accuracy": accuracy(trainer.model, mnist_x, mnist_y)}
-    card = {"kind": "typeset_reader",
-            "architecture": "the MNIST classifier's CNN (conv32-pool-conv64-pool-conv64-fc128) trained on "
-                            "typeset digits rendered by gan_core.data.typeset",
-            "config": vars(cfg) | {"typeset_train": n_train, "typeset_train_seed": TYPESET_TRAIN_SEED},
-            "steps": trainer.step_count, "epochs": round(trainer.data.epoch_progress, 3),
-            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "metrics": metrics}
-    w, c = checkpoints.save(args.out, {"model": trainer.model}, card)
+    w, c = _save_reader(args.out, trainer, device, metrics, kind="typeset_reader",
+                        architecture="the MNIST classifier's CNN (conv32-pool-conv64-pool-conv64-fc128) trained on "
+                                     "typeset digits rendered by gan_core.data.typeset",
+                        config={"typeset_train": n_train, "typeset_train_seed": TYPESET_TRAIN_SEED})
     print(f"held-out typeset accuracy {metrics['heldout_accuracy']:.4f} ({n_held:,} renders); on MNIST test "
           f"{metrics['mnist_test_accuracy']:.4f}\nwrote {w} and {c}")
     return 0
 
 
+def _save_reader(out, trainer, device, metrics: dict, kind: str, architecture: str, config: dict):
+    """Write a trained digit reader or judge with its card (the trainer's config plus `config`)."""
+    card = {"kind": kind, "architecture": architecture, "config": vars(trainer.config) | config,
+            "steps": trainer.step_count, "epochs": round(trainer.data.epoch_progress, 3),
+            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "metrics": metrics}
+    return checkpoints.save(out, {"model": trainer.model}, card)
+
+
 def train_domain_judge(args) -> int:
-    """The judge of "which domain does this digit look like", trained through a blur with noise."""
+    """The judge of "which domain does this digit look like", trained through its fixed ink mask and blur."""
     from .classifier import ClassifierConfig, ClassifierTrainer
     from .domain_judge import DomainJudge, heldout_accuracy, training_set
 
@@ -125,14 +134,11 @@ def train_domain_judge(args) -> int:
     trainer = ClassifierTrainer(cfg, device, images, labels, model=DomainJudge(cfg.width, blur_sigma=1.0, ink=(0.2, 0.5)))
     _fit_classifier(trainer, f"the domain judge on {describe(device)}", args.epochs)
     metrics = heldout_accuracy(trainer.model.eval())
-    card = {"kind": "domain_judge",
-            "architecture": "fixed: an ink mask (pixels under 20% of full ink become background, over 50% full "
-                            "ink) and a Gaussian blur (sigma 1 px); then the readers' CNN (conv-pool-conv-pool-conv-"
-                            "fc128) -> 2 logits: handwritten (MNIST) or typeset",
-            "config": vars(cfg) | {"blur_sigma": 1.0, "ink": [0.2, 0.5], "per_domain": args.typeset_train},
-            "steps": trainer.step_count, "epochs": round(trainer.data.epoch_progress, 3),
-            "wall_time_s": round(trainer.elapsed, 1), **_environment(device), "metrics": metrics}
-    w, c = checkpoints.save(args.out, {"model": trainer.model}, card)
+    w, c = _save_reader(args.out, trainer, device, metrics, kind="domain_judge",
+                        architecture="fixed: an ink mask (pixels under 20% of full ink become background, over 50% "
+                                     "full ink) and a Gaussian blur (sigma 1 px); then the readers' CNN (conv-pool-"
+                                     "conv-pool-conv-fc128) -> 2 logits: handwritten (MNIST) or typeset",
+                        config={"blur_sigma": 1.0, "ink": [0.2, 0.5], "per_domain": args.typeset_train})
     print(f"held-out accuracy: handwritten {metrics['handwritten_accuracy']:.4f}, typeset "
           f"{metrics['typeset_accuracy']:.4f}\nwrote {w} and {c}")
     return 0

@@ -1,6 +1,4 @@
 """Conditional GAN: both conditioning styles, the shared loop with labels, the CLI, the shipped CGAN's bars."""
-import json
-
 import numpy as np
 import pytest
 import torch
@@ -13,6 +11,7 @@ from gan_core.image_training import (CGANConfig, ConditionalImageGANTrainer, Ima
                                      generate_conditional)
 from gan_core.metrics import label_agreement
 from gan_core.training import GANTrainer
+from tests.cli_runs import train_then_resume
 
 SHIPPED = "pretrained/cgan_mnist"
 
@@ -115,12 +114,8 @@ def test_checkpoint_round_trip_and_cli_sample(small_trainer, tmp_path):
 
 def test_cli_resume_with_an_ema_generator_ships_the_average(tmp_path):
     """`train cgan --ema --resume`: the run continues from the checkpoint's step and the card says which G shipped."""
-    out = str(tmp_path / "run")
-    common = ["--preset", "tiny", "--eval-samples", "100", "--threads", "1", "--ema", "0.99", "--out", out]
-    assert main(["train", "cgan", "--epochs", "0.01", *common]) == 0
-    first = json.loads((tmp_path / "run.json").read_text())
-    assert main(["train", "cgan", "--epochs", "0.02", "--resume", out, *common]) == 0
-    card = json.loads((tmp_path / "run.json").read_text())
+    first, card = train_then_resume("cgan", tmp_path, (0.01, 0.02), "--preset", "tiny", "--eval-samples", "100",
+                                    "--ema", "0.99")
     assert card["resumed_from"]["steps"] == first["steps"] > 0 and card["steps"] == round(0.02 * (60_000 // 64))
     assert card["generator_weights"].startswith("exponential moving average") and card["config"]["ema"] == 0.99
     trainer = ConditionalImageGANTrainer(CGANConfig(preset="tiny", batch_size=32, ema=0.9, seed=1))

@@ -73,12 +73,12 @@ def test_selection_puts_any_translator_in_the_target_domain_ahead():
 
 def test_cli_trains_a_judge_and_writes_its_accuracy_per_domain(tmp_path):
     out = tmp_path / "judge"
-    assert main(["train", "domain_judge", "--epochs", "0.3", "--typeset-train", "600", "--out", str(out)]) == 0
+    assert main(["train", "domain_judge", "--epochs", "3", "--typeset-train", "2000", "--out", str(out)]) == 0
     card = read_card(out)
     assert card["kind"] == "domain_judge" and card["config"]["blur_sigma"] == 1.0 and card["config"]["noise"] > 0
     m = card["metrics"]
     assert 0 <= m["handwritten_accuracy"] <= 1 and 0 <= m["typeset_accuracy"] <= 1
-    assert m["handwritten_accuracy"] + m["typeset_accuracy"] > 1.2  # better than a coin after 14 steps
+    assert m["handwritten_accuracy"] + m["typeset_accuracy"] > 1.6  # far better than a coin after 93 steps
     model, _ = load_judge(out)
     x, _ = source_digits("AB", 4, 0)
     assert model(torch.zeros(4, 1, 28, 28)).shape == (4, 2) and len(x) == 4

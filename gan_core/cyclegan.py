@@ -20,7 +20,7 @@ from torch import nn
 
 from .data.mnist import DeviceDataset, load_mnist, to_float, to_uint8
 from .data.typeset import typeset_digits
-from .domain_judge import gaussian_kernel
+from .domain_judge import blur_ink, gaussian_kernel
 from .paths import PRETRAINED
 from .training import GANTrainer, Snapshot, TrainConfig
 
@@ -99,7 +99,7 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, x):
         if self.blur.numel():
-            x = F.conv2d(F.pad(x, (2, 2, 2, 2), value=-1.0), self.blur)
+            x = blur_ink(x, self.blur)
         return self.net(x)
 
 

@@ -31,6 +31,12 @@ def gaussian_kernel(sigma: float, radius: int = 2) -> torch.Tensor:
     return (k / k.sum())[None, None]
 
 
+def blur_ink(x: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """Blur a batch in [-1, 1] with `kernel`, padding with the background value -1 (so edges stay black)."""
+    r = kernel.shape[-1] // 2
+    return F.conv2d(F.pad(x, (r, r, r, r), value=-1.0), kernel)
+
+
 class DomainJudge(MNISTClassifier):
     """The readers' CNN with two classes, looking through a fixed blur."""
 
@@ -42,9 +48,7 @@ class DomainJudge(MNISTClassifier):
     def features(self, x: torch.Tensor) -> torch.Tensor:
         lo, hi = self.ink
         ink = (((x + 1) / 2 - lo) / (hi - lo)).clamp(0, 1)  # [0, 1]: faint pixels -> 0, strong ones -> 1
-        # blur the ink, not the background: pad with the background value -1
-        x = F.conv2d(F.pad(ink * 2 - 1, (2, 2, 2, 2), value=-1.0), self.blur)
-        return self.body(x)
+        return self.body(blur_ink(ink * 2 - 1, self.blur))
 
 
 def typeset_share(judge: DomainJudge, images) -> np.ndarray:

@@ -1,0 +1,124 @@
+"""Golden numbers: what each seeded preset and each shipped model gives today.
+
+Recorded before gan_core was restructured (issue 17) and compared after every move: the same seeds
+must give the same numbers. `python -m tests.golden.numbers --write` re-records them (only when a
+change of numerics is intended and explained).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+GOLDEN = Path(__file__).with_name("golden.json")
+MODE_COLLAPSE_STEPS = 20  # per method, on the ring
+
+
+def _losses(snap) -> dict[str, float]:
+    return {"d_loss": snap.d_loss, "g_loss": snap.g_loss, "d_real": snap.d_real, "d_fake": snap.d_fake}
+
+
+def one_d() -> dict:
+    from gan_core.training import PRESETS_1D, DistributionTrainer
+
+    out = {}
+    for name, steps in (("Fast", 200), ("Seed paper", 10)):
+        snap = DistributionTrainer(PRESETS_1D[name]).step(steps)
+        out[name] = _losses(snap) | {"w1": snap.w1, "ks": snap.ks, **{f"fake_{k}": v for k, v in snap.fake_moments.items()}}
+    return out
+
+
+def mode_collapse() -> dict:
+    from gan_core.mode_collapse import METHODS, make_trainer
+
+    out = {}
+    for method in METHODS:
+        snap = make_trainer("ring", method, seed=0).step(MODE_COLLAPSE_STEPS)
+        out[method] = _losses(snap) | {"hq_fraction": snap.hq_fraction, "modes_captured": snap.modes_captured,
+                                       "reverse_kl": snap.reverse_kl}
+    return out
+
+
+def _grid_stats(grid: np.ndarray) -> dict[str, float]:
+    return {"grid_mean": float(np.asarray(grid, np.float64).mean()), "grid_std": float(np.asarray(grid, np.float64).std())}
+
+
+def images() -> dict:
+    from gan_core.cyclegan import CycleGANConfig, CycleGANTrainer
+    from gan_core.image_training import CGANConfig, ConditionalImageGANTrainer, DCGANConfig, ImageGANTrainer
+
+    dc = ImageGANTrainer(DCGANConfig(preset="tiny", batch_size=32)).step(10)
+    cg = ConditionalImageGANTrainer(CGANConfig(batch_size=32)).step(10)
+    cy = CycleGANTrainer(CycleGANConfig(batch_size=8, typeset_train=64, cycle_noise=0.1)).step(3)
+    return {"dcgan_tiny": _losses(dc) | _grid_stats(dc.grid),
+            "cgan": _losses(cg) | _grid_stats(cg.grid),
+            "cyclegan": _losses(cy) | {"cycle_l1": cy.cycle_l1, **{f"term_{k}": v for k, v in cy.losses.items()}}}
+
+
+def shipped() -> dict:
+    """Each shipped model's evaluation on a small, seeded sample (the cards hold the 10,000-sample runs)."""
+    from gan_core import checkpoints
+    from gan_core.classifier import CLASSIFIER_NAME, Evaluator, accuracy, load_reader
+    from gan_core.cli import load_generator
+    from gan_core.cgan import balanced_labels
+    from gan_core.cyclegan import load_cyclegan
+    from gan_core.cyclegan_eval import Judges, evaluate_translation
+    from gan_core.data.mnist import load_mnist
+    from gan_core.image_training import evaluate_conditional, generate_conditional, generate_images
+    from gan_core.paths import PRETRAINED
+
+    evaluator = Evaluator(CLASSIFIER_NAME)
+    out = {}
+    G, card = load_generator(PRETRAINED / "dcgan_mnist")
+    m = evaluator.evaluate(generate_images(G, 500, 0, card.get("z_dim", 100)))
+    out["dcgan_mnist"] = {"mnist_score": m["mnist_score"], "frechet_distance": m["frechet_distance"]}
+    G, card = load_generator(PRETRAINED / "cgan_mnist")
+    labels = balanced_labels(500).numpy()
+    m = evaluate_conditional(evaluator, generate_conditional(G, labels, 0, card.get("z_dim", 100)), labels)
+    out["cgan_mnist"] = {"agreement": m["agreement"], "mnist_score": m["mnist_score"]}
+    for name in ("cyclegan_digits", "cyclegan_digits_plain"):
+        G, _, _ = load_cyclegan(PRETRAINED / name)
+        m = evaluate_translation(G, Judges.shipped(), n=100, seed=0)
+        out[name] = {f"{d}_{k}": m[f"{d}_{k}"] for d in ("ab", "ba") for k in ("in_target", "label_kept", "change", "cycle_l1",
+                                                                         "frechet_to_target")}
+    x, y = load_mnist("test")
+    for name in ("mnist_classifier", "mnist_teacher"):
+        out[name] = {"accuracy_first_2000": accuracy(load_reader(PRETRAINED / name), x[:2000], y[:2000])}
+    out["cards_steps"] = {n: checkpoints.read_card(PRETRAINED / n).get("steps") for n in
+                          ("dcgan_mnist", "cgan_mnist", "cyclegan_digits")}
+    return out
+
+
+SECTIONS = {"one_d": one_d, "mode_collapse": mode_collapse, "images": images, "shipped": shipped}
+
+
+def record() -> dict:
+    torch.set_num_threads(1)
+    return {name: fn() for name, fn in SECTIONS.items()}
+
+
+def differences(expected, actual, path: str = "", rel: float = 1e-5, abs_: float = 1e-6) -> list[str]:
+    """Every number that moved beyond float noise, as 'path: expected -> actual'."""
+    if isinstance(expected, dict):
+        found = [f"{path}/{k}: missing" for k in expected if k not in actual]
+        return found + [d for k in expected if k in actual for d in differences(expected[k], actual[k], f"{path}/{k}", rel, abs_)]
+    if isinstance(expected, (int, float)) and expected is not None:
+        ok = (math.isnan(expected) and math.isnan(actual)) or math.isclose(expected, actual, rel_tol=rel, abs_tol=abs_)
+        return [] if ok else [f"{path}: {expected!r} -> {actual!r}"]
+    return [] if expected == actual else [f"{path}: {expected!r} -> {actual!r}"]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="overwrite golden.json with today's numbers")
+    args = parser.parse_args()
+    numbers = record()
+    if args.write:
+        GOLDEN.write_text(json.dumps(numbers, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {GOLDEN}")
+    else:
+        print("\n".join(differences(json.loads(GOLDEN.read_text()), numbers)) or "all golden numbers reproduced")

@@ -14,17 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from gan_core.latent import LatentModel  # noqa: E402
+from gan_core.latent import LatentModel
 
 SIZES = (1, 16, 100)
 
@@ -47,11 +45,8 @@ def model_latency(model: LatentModel, n: int, repeats: int) -> dict:
 
 
 def page_latency(n: int, repeats: int) -> dict:
-    import os
-
     from streamlit.testing.v1 import AppTest
 
-    os.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     at.switch_page("lessons/conditional_gan.py")

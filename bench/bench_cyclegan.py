@@ -14,22 +14,21 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+import torch
+from PIL import Image
 
-from gan_core import checkpoints  # noqa: E402
-from gan_core.cyclegan import CycleGANConfig, CycleGANTrainer, load_cyclegan, translate  # noqa: E402
-from gan_core.cyclegan_eval import source_digits  # noqa: E402
-from gan_core.cyclegan_official import ResnetGenerator, translate_photo  # noqa: E402
-from gan_core.device import describe, pick_device  # noqa: E402
+from gan_core.device import describe, pick_device
+from gan_core.families.cyclegan.config import CycleGANConfig
+from gan_core.families.cyclegan.evaluate import source_digits
+from gan_core.families.cyclegan.official import ResnetGenerator, translate_photo
+from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
+from gan_core.io import checkpoints
 
 SHIPPED = ROOT / "pretrained" / "cyclegan_digits"
 

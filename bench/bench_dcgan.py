@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-from gan_core.classifier import Evaluator  # noqa: E402
-from gan_core.data import DeviceDataset  # noqa: E402
-from gan_core.device import describe, pick_device  # noqa: E402
-from gan_core.image_training import DCGANConfig, ImageGANTrainer  # noqa: E402
-
+from gan_core.data import DeviceDataset
+from gan_core.device import describe, pick_device
+from gan_core.eval.evaluator import Evaluator
+from gan_core.families.dcgan.config import DCGANConfig
+from gan_core.families.dcgan.trainer import ImageGANTrainer
 
 TARGETS = (6.0, 8.0, 9.0)
 # each preset with the recipe it is trained with: the seeds' networks with the seeds' DCGAN recipe, the

@@ -9,16 +9,13 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-from gan_core.training import PRESETS_1D, DistributionTrainer  # noqa: E402
+from gan_core.families.toy.config import PRESETS_1D
+from gan_core.families.toy.trainer import DistributionTrainer
 
 
 def time_to_fit(seed: int, tol: float, budget_s: float) -> tuple[float | None, int]:

@@ -15,14 +15,11 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from gan_core import mode_collapse as mc  # noqa: E402
+from gan_core.families.toy import mode_collapse as mc
 
 ANCHORS = {  # published (modes, HQ %) with the same definitions
     "ring": "GAN 1/8 (99.3%) · Unrolled 7.6/8 (35.6%) · VEEGAN 8/8 (52.9%) · WGAN-GP 6.8/8 (59.6%) · "

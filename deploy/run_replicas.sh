@@ -25,7 +25,7 @@
 #   EXTRA_UPSTREAMS    replicas on other machines for nginx, comma-separated, each with optional
 #                      nginx server parameters: "10.0.0.12:8501 weight=2, 10.0.0.12:8502 weight=2".
 #   RUN_DIR            logs, nginx.conf and nginx temp files (default logs/deploy-PORT).
-#   PYTHON             the Python that has requirements.txt installed (default: python).
+#   PYTHON             the Python that has the app installed (`pip install -e .`; default: python).
 # Needs nginx (Debian: apt-get install -y nginx; its system service need not run).
 set -euo pipefail
 

@@ -1,4 +1,4 @@
 """`python -m gan_core ...`: see gan_core.cli."""
-from .cli import main
+from gan_core.cli import main
 
 raise SystemExit(main())

@@ -23,6 +23,8 @@ from typing import Callable
 import numpy as np
 import torch
 
+from gan_core.io.cards import ModelCard
+
 MIN_EXEMPLARS = 3
 
 
@@ -177,17 +179,18 @@ def attribute_direction(latents, values, attribute: str = "", fraction: float = 
 class LatentModel:
     """A frozen generator: decodes latents (and labels, for a CGAN) to uint8 digits."""
 
-    def __init__(self, G: torch.nn.Module, card: dict | None = None):
+    def __init__(self, G: torch.nn.Module, card: ModelCard | None = None):
         self.G = G.eval()
-        self.card = card or {}
+        self.card = card or ModelCard(kind="cgan" if hasattr(G, "label_code") else "dcgan")
         self.conditional = hasattr(G, "label_code")
-        self.z_dim = int(self.card.get("z_dim", getattr(G, "z_dim", 100)))
+        self.z_dim = int(self.card.setting("z_dim", getattr(G, "z_dim", 100)))
 
     @classmethod
     def load(cls, name) -> "LatentModel":
-        from .cli import load_generator
+        from gan_core.families import registry
 
-        G, card = load_generator(name)
+        nets, card = registry.load(name)
+        G = nets["G"]
         for p in G.parameters():
             p.requires_grad_(False)
         return cls(G, card)
@@ -206,7 +209,7 @@ class LatentModel:
     @torch.no_grad()
     def decode(self, z, labels=None, codes=None, batch: int = 1000) -> np.ndarray:
         """uint8 (n, 28, 28) digits for latents z (n, d); labels (n,) or one label, or label codes (n, c)."""
-        from .data.mnist import to_uint8
+        from gan_core.data.mnist import to_uint8
 
         z = torch.as_tensor(z, dtype=torch.float32)
         if z.dim() == 1:

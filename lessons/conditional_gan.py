@@ -5,12 +5,25 @@ import time
 import numpy as np
 import streamlit as st
 
-from gan_core import paths
-from gan_core.classifier import classify
-from gan_core.image_training import CGANConfig, ConditionalImageGANTrainer
+from gan_core.eval.readers import classify
+from gan_core.families.cgan.config import CGANConfig
+from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
+from gan_core.io import paths
 from ui import plots
-from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
-from ui.resources import digit_classifier, pretrained_generator, require_mnist, training_device
+from ui.live import (
+    IMAGE_TICK_EVERY,
+    IMAGE_TICK_SECONDS,
+    controls,
+    get_run,
+    live_view,
+    show_status,
+)
+from ui.resources import (
+    digit_classifier,
+    pretrained_generator,
+    require_mnist,
+    training_device,
+)
 
 PRETRAINED = str(paths.PRETRAINED / "cgan_mnist")
 KEY = "cgan_live"
@@ -46,8 +59,8 @@ if evaluator is None:
     st.warning("The evaluation classifier (pretrained/mnist_classifier) is missing: no verdicts under the digits.")
 STYLE_NAMES = {"concat": "one-hot label maps", "embed": "a label embedding multiplied into z",
                "modulate": "a label embedding that scales G's first feature maps of z"}
-st.caption(f"The shipped model uses {STYLE_NAMES.get(model.card.get('conditioning'), '?')}"
-           f"{' and a per-digit minibatch spread in D' if model.card.get('minibatch_std') else ''}. Our CPU runs "
+st.caption(f"The shipped model uses {STYLE_NAMES.get(model.card.conditioning, '?')}"
+           f"{' and a per-digit minibatch spread in D' if model.card.minibatch_std else ''}. Our CPU runs "
            f"with concatenated one-hot maps collapsed *within* each digit — every z drew the same 3: the label alone "
            f"explained enough of the real digits' variety, so G turned z down. Scaling z's features by the label "
            f"leaves G no way to ignore z without losing the label too.")
@@ -106,19 +119,19 @@ t_captions, t_ok, _ = verdicts(table, table_y)
 st.image(plots.captioned_grid(table, t_captions, t_ok, cols=10, scale=2), clamp=True)
 
 card = model.card
-m = card.get("metrics", {})
+m = card.metrics
 with st.expander("How good is the shipped CGAN?"):
     if "agreement" in m and evaluator is not None:
         per = m.get("agreement_per_digit", [])
-        ref = evaluator.card["metrics"]
+        ref = evaluator.card.metrics
         st.markdown(
             f"Judged by our MNIST classifier ({ref['test_accuracy']:.1%} test accuracy) on **{m['n_samples']:,} "
             f"samples** ({m['n_samples'] // 10:,} per digit): it agrees with the requested digit on "
             f"**{m['agreement']:.2%}** (lowest digit {m['agreement_min']:.2%}); MNIST score **{m['mnist_score']:.2f}** "
             f"(real test digits: {ref['test_mnist_score']:.2f}); Fréchet distance {m['frechet_distance']:.2f}.\n\n"
             + " · ".join(f"{d}: {a:.1%}" for d, a in enumerate(per)))
-    st.caption(f"Preset {card.get('preset')}, {card.get('conditioning')} conditioning, {card.get('steps', 0):,} steps "
-               f"({card.get('epochs', 0):.1f} epochs, {card.get('wall_time_s', 0) / 60:.0f} min) on {card.get('device', '?')}.")
+    st.caption(f"Preset {card.preset}, {card.conditioning} conditioning, {card.steps:,} steps "
+               f"({card.epochs:.1f} epochs, {card.minutes:.0f} min) on {card.device or '?'}.")
 
 with st.expander("Train a CGAN live (tiny preset)"):
     live = st.toggle("Show the live trainer", value=False, key="cgan_live_on",

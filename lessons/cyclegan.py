@@ -4,15 +4,31 @@ import secrets
 import numpy as np
 import streamlit as st
 
-from gan_core.classifier import TYPESET_READER_NAME, classify
-from gan_core.cyclegan import translate, walk_through_iteration
-from gan_core.cyclegan_eval import BARS, cycle_error, in_target_ratio, source_digits
-from gan_core.domain_judge import typeset_share
-from gan_core.paths import PRETRAINED
-from gan_core.cyclegan_official import WeightsMismatch, load_official, translate_photo
-from gan_core.uploads import UploadRejected, read_image, read_weights, to_mnist
+from gan_core.eval.domain_judge import typeset_share
+from gan_core.eval.readers import TYPESET_READER_NAME, classify
+from gan_core.families.cyclegan.evaluate import (
+    BARS,
+    cycle_error,
+    in_target_ratio,
+    source_digits,
+)
+from gan_core.families.cyclegan.official import (
+    WeightsMismatch,
+    load_official,
+    translate_photo,
+)
+from gan_core.families.cyclegan.trainer import translate
+from gan_core.families.cyclegan.walkthrough import walk_through_iteration
+from gan_core.io.paths import PRETRAINED
+from gan_core.io.uploads import UploadRejected, read_image, read_weights, to_mnist
 from ui import plots
-from ui.resources import cyclegan, digit_classifier, digit_reader, domain_judge, require_mnist
+from ui.resources import (
+    cyclegan,
+    digit_classifier,
+    digit_reader,
+    domain_judge,
+    require_mnist,
+)
 
 DOMAIN = {"A": "handwritten (MNIST)", "B": "typeset (rendered fonts)"}
 DIRECTION_LABELS = {"AB": "Handwritten → typeset (G_AB)", "BA": "Typeset → handwritten (G_BA)"}
@@ -106,7 +122,7 @@ def metric_rows(m: dict) -> dict:
 
 plain_card = loaded[PLAIN][2] if PLAIN in available else None
 with st.expander("The identity trap: why the plain CycleGAN seems to change nothing", expanded=False):
-    pm = (plain_card or {}).get("metrics", {})
+    pm = plain_card.metrics if plain_card else {}
     if "ab_change" in pm:
         st.markdown(
             f"Run the plain CycleGAN on a handwritten 3 and you get the same handwritten 3 back. Measured on "
@@ -119,19 +135,19 @@ with st.expander("The identity trap: why the plain CycleGAN seems to change noth
             "Yet its own discriminators were fooled. The generators learned a **faint texture** that a CNN reads "
             "as 'the other domain' while a person sees no change — CycleGAN's steganography (Chu et al. 2017). "
             "Three things push a generator toward that trap, and the plain model had all three:\n"
-            f"- the **identity term** (weight {plain_card['config']['identity_weight']:g}) rewards returning an "
+            f"- the **identity term** (weight {plain_card.config['identity_weight']:g}) rewards returning an "
             "image unchanged, and a handwritten 3 and a typeset 3 are close enough in pixels that *some* of that "
             "reward leaks to cross-domain inputs;\n"
             "- **U-Net skips** carry the input's pixels straight to the output: copying is the easy solution;\n"
             "- the **cycle term** is smallest for a translation that changes nothing.\n\n"
-            f"The shipped model drops the identity term (weight {card['config']['identity_weight']:g}), makes its "
-            f"discriminators look through a {card['config'].get('d_blur', 0):g}-pixel blur (so a faint texture no "
-            f"longer fools them either), adds the semantic term (weight {card['config'].get('semantic_weight', 0):g}), "
+            f"The shipped model drops the identity term (weight {card.config['identity_weight']:g}), makes its "
+            f"discriminators look through a {card.config.get('d_blur', 0):g}-pixel blur (so a faint texture no "
+            f"longer fools them either), adds the semantic term (weight {card.config.get('semantic_weight', 0):g}), "
             "which keeps the digit while the shape changes, and trains far longer "
-            f"({card.get('steps', 0):,} steps against {plain_card.get('steps', 0):,}; cycle weight "
-            f"{card['config']['cycle_weight']:g}). The U-Net skips stayed: without them the outputs were blurrier "
+            f"({card.steps:,} steps against {plain_card.steps:,}; cycle weight "
+            f"{card.config['cycle_weight']:g}). The U-Net skips stayed: without them the outputs were blurrier "
             "and no more often in the target domain. Its progress over training is on the *How good are they?* tab.")
-    judge_m = (judge_card or {}).get("metrics", {})
+    judge_m = judge_card.metrics if judge_card else {}
     if judge_m:
         st.caption(f"The domain judge reads {judge_m['handwritten_accuracy']:.1%} of MNIST test digits as "
                    f"handwritten and {judge_m['typeset_accuracy']:.1%} of fresh renders as typeset "
@@ -244,7 +260,7 @@ with iteration_tab:
         "summed and D_A, D_B take one gradient step.")
     a, _ = source_digits("AB", 4, 7)
     b, _ = source_digits("BA", 4, 7)
-    it = walk_through_iteration(G, D, a, b, card["config"]["cycle_weight"], card["config"]["identity_weight"])
+    it = walk_through_iteration(G, D, a, b, card.config["cycle_weight"], card.config["identity_weight"])
     st.dataframe({"term": list(it.d_losses), "mean squared error": [round(v, 4) for v in it.d_losses.values()]},
                  hide_index=True)
     st.markdown("**2. Generator step: six outputs.** Through the frozen discriminators, the generators are "
@@ -257,10 +273,10 @@ with iteration_tab:
                   "weight": list(it.weights.values()),
                   "weighted": [round(it.weights[k] * v, 4) for k, v in it.g_losses.items()]}, hide_index=True)
     st.caption(f"Generator loss = Σ weight × term = **{it.g_total:.3f}**, plus the semantic term (weight "
-               f"{card['config'].get('semantic_weight', 0):g}) that the teachers compute during training. Validity "
+               f"{card.config.get('semantic_weight', 0):g}) that the teachers compute during training. Validity "
                f"terms are small when D is fooled; cycle and identity terms are small when the round trip and the "
                f"identity map are faithful.")
-    curves = card.get("loss_curves", {})
+    curves = card.loss_curves
     if curves.get("step"):
         st.markdown("**The shipped model's training curves**")
         l1, l2 = st.columns(2)
@@ -283,16 +299,16 @@ with quality_tab:
         "- the mean pixel change and the cycle error, reported.")
     for name, label in available.items():
         mc = loaded[name][2]
-        m = mc.get("metrics", {})
+        m = mc.metrics
         if "ab_in_target" not in m:
             continue
         met = "meets every bar" if m["bars_met"] else ("misses: " + ", ".join(k for k, ok in m["bars"].items() if not ok))
         st.markdown(f"**{label}** — {m['n_per_direction']:,} inputs per direction; {met}. In the target domain "
                     f"at {in_target_ratio(m, 'ab'):.0%} / {in_target_ratio(m, 'ba'):.0%} of the judge's accuracy.")
         st.dataframe(metric_rows(m), hide_index=True)
-        st.caption(f"{mc.get('steps', 0):,} steps ({mc.get('epochs', 0):.1f} MNIST epochs, "
-                   f"{mc.get('wall_time_s', 0) / 60:.0f} min) on {mc.get('device', '?')}: `{mc.get('command', '')}`")
-    run = [p for p in card.get("metrics_during_training", []) if "ab_in_target" in p]
+        st.caption(f"{mc.steps:,} steps ({mc.epochs:.1f} MNIST epochs, {mc.minutes:.0f} min) on "
+                   f"{mc.device or '?'}: `{mc.command}`")
+    run = [p for p in card.metrics_during_training if "ab_in_target" in p]
     if run:
         st.markdown("**How the shipped model got there.** Every few minutes of training, 500 fresh inputs per "
                     "direction were graded. The share in the target domain grows with training; the digits stay kept.")

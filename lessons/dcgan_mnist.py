@@ -4,12 +4,23 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from gan_core import checkpoints, dcgan, paths
 from gan_core.data import load_mnist
-from gan_core.image_training import CPU_QUICK_START, DCGANConfig, ImageGANTrainer, load_pretrained
-from gan_core.images import tile
+from gan_core.families.dcgan import networks as dcgan
+from gan_core.families.dcgan.config import CPU_QUICK_START, DCGANConfig
+from gan_core.families.dcgan.trainer import ImageGANTrainer
+from gan_core.io import checkpoints, paths
+from gan_core.io.cards import ModelCard
+from gan_core.io.images import tile
+from gan_core.io.trainer_state import restore
 from ui import plots
-from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, get_run, live_view, show_status
+from ui.live import (
+    IMAGE_TICK_EVERY,
+    IMAGE_TICK_SECONDS,
+    controls,
+    get_run,
+    live_view,
+    show_status,
+)
 from ui.resources import device_label, digit_classifier, require_mnist, training_device
 
 KEY = "dcgan"
@@ -32,7 +43,7 @@ st.markdown(
 
 def pretrained_card():
     try:
-        return checkpoints.read_card(PRETRAINED)
+        return ModelCard.load(PRETRAINED)
     except checkpoints.CheckpointError:
         return None
 
@@ -42,13 +53,13 @@ st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* pres
         f"minute. The *book* and *small* presets are the seeds' own networks, meant for a GPU: on a CPU they take "
         f"hours.", icon=":material/memory:")
 if card:
-    m, cfg = card.get("metrics", {}), card["config"]
+    m, cfg = card.metrics, card.config
     score = f" It scores **{m['mnist_score']:.2f}** on {m['n_samples']:,} samples." if "mnist_score" in m else ""
     st.markdown(
-        f"**The shipped weights** use the *{card['preset']}* preset ({dcgan.DESCRIPTIONS[card['preset']]}), "
+        f"**The shipped weights** use the *{card.preset}* preset ({dcgan.DESCRIPTIONS[card.preset]}), "
         f"trained with the {cfg['loss'].replace('_', ' ')} loss, batch {cfg['batch_size']} and "
-        f"{card.get('generator_weights', 'G as trained')}, for {card['wall_time_s'] / 60:.0f} min on "
-        f"{card.get('device', '?')}.{score} Why not the seeds' networks? On a CPU the book DCGAN needed about two "
+        f"{card.generator_weights or 'G as trained'}, for {card.minutes:.0f} min on "
+        f"{card.device or '?'}.{score} Why not the seeds' networks? On a CPU the book DCGAN needed about two "
         "hours to pass a score of 8 and never reached 9 (`python bench/bench_dcgan.py --race` gives the table). "
         "Three changes made the difference: **spectral normalisation** caps how steeply D can change (Miyato et "
         "al. 2018), so D cannot run away from G and no batch norm is needed in D; the **hinge loss** stops "
@@ -91,11 +102,10 @@ def real_grid() -> np.ndarray:
 def start_from_pretrained() -> None:
     """Button callback (runs before the rerun, so it may set the preset widget)."""
     card = pretrained_card()
-    config = replace(settings, preset=card["preset"], loss=card["config"]["loss"],
-                     batch_size=card["config"]["batch_size"])
+    config = replace(settings, preset=card.preset, loss=card.config["loss"], batch_size=card.config["batch_size"])
     trainer = make_trainer(config)
-    load_pretrained(trainer, PRETRAINED)
-    st.session_state["dcgan_preset"] = card["preset"]
+    restore(trainer, PRETRAINED)
+    st.session_state["dcgan_preset"] = card.preset
     get_run(KEY, config, make_trainer).reset(trainer, config)
     st.session_state["dcgan_loaded"] = card
 
@@ -111,13 +121,13 @@ p1.button("Start from the pretrained DCGAN", key="dcgan_pretrained", on_click=st
 if card is None:
     p2.caption("No pretrained DCGAN found (train one with `python -m gan_core train dcgan ...`).")
 else:
-    m = card.get("metrics", {})
-    p2.caption(f"Pretrained: preset **{card['preset']}**, {card['steps']:,} steps ({card['epochs']:.1f} epochs) "
-               f"on {card.get('device', '?')}" + (f"; MNIST score {m['mnist_score']:.2f} on {m['n_samples']:,} samples"
+    m = card.metrics
+    p2.caption(f"Pretrained: preset **{card.preset}**, {card.steps:,} steps ({card.epochs:.1f} epochs) "
+               f"on {card.device or '?'}" + (f"; MNIST score {m['mnist_score']:.2f} on {m['n_samples']:,} samples"
                                                  if "mnist_score" in m else ""))
 loaded = st.session_state.get("dcgan_loaded")
-if loaded and run.trainer.config.preset == loaded["preset"] and getattr(run.trainer, "pretrained_card", None):
-    st.success(f"Pretrained DCGAN loaded (preset {loaded['preset']}, trained {loaded['steps']:,} steps). "
+if loaded and run.trainer.config.preset == loaded.preset and run.trainer.step_count >= loaded.steps:
+    st.success(f"Pretrained DCGAN loaded (preset {loaded.preset}, trained {loaded.steps:,} steps). "
                f"Press **Start** to keep training it.", icon=":material/check_circle:")
 
 judge = digit_classifier()
@@ -154,7 +164,7 @@ def draw(snap) -> None:
     m = trainer.metrics
     if m is not None:
         a, b, c = st.columns(3)
-        real = judge.card.get("metrics", {}).get("test_mnist_score")
+        real = judge.card.metrics.get("test_mnist_score")
         a.metric("MNIST score", f"{m['mnist_score']:.2f}", help="Inception Score with our MNIST classifier: "
                  "high when each digit is recognisable AND all ten digits appear."
                  + (f" Real test digits: {real:.2f}." if real else ""))

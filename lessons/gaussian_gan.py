@@ -3,10 +3,12 @@ from dataclasses import asdict, fields
 
 import streamlit as st
 
-from gan_core.distributions import TARGETS_1D
+from gan_core.core.config import OPTIMIZERS
+from gan_core.data.distributions import TARGETS_1D
+from gan_core.families.toy.config import PRESETS_1D, DistributionConfig
+from gan_core.families.toy.networks import ACTIVATIONS
+from gan_core.families.toy.trainer import DistributionTrainer
 from gan_core.losses import LOSSES
-from gan_core.models import ACTIVATIONS
-from gan_core.training import OPTIMIZERS, PRESETS_1D, DistributionConfig, DistributionTrainer
 from ui import live
 from ui.plots import curves, histograms
 

@@ -5,9 +5,10 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.distributions import inverse_cdf_samples, make_target
-from gan_core.metrics import ks_test
-from gan_core.training import PRESETS_1D, DistributionTrainer
+from gan_core.data.distributions import inverse_cdf_samples, make_target
+from gan_core.eval.metrics import ks_test
+from gan_core.families.toy.config import PRESETS_1D
+from gan_core.families.toy.trainer import DistributionTrainer
 from ui import live
 from ui.plots import FAKE, REAL, layout
 

@@ -4,9 +4,9 @@ import math
 import numpy as np
 import streamlit as st
 
-from gan_core.classifier import classify
+from gan_core.eval.readers import classify
+from gan_core.io.paths import PRETRAINED
 from gan_core.latent import ATTRIBUTES, arithmetic_demo, interpolate, lerp, measure
-from gan_core.paths import PRETRAINED
 from ui import plots
 from ui.resources import digit_classifier, pretrained_generator
 

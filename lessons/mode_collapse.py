@@ -1,7 +1,7 @@
 """Mode collapse: watch a GAN collapse on the ring / grid benchmarks, then cure it, live."""
 import streamlit as st
 
-from gan_core import mode_collapse as mc
+from gan_core.families.toy import mode_collapse as mc
 from ui import plots
 from ui.live import controls, get_run, live_view, show_status
 from ui.resources import training_device

@@ -1,16 +1,12 @@
-"""Shared test set-up: import from the project root; helpers for Streamlit page tests."""
+"""Shared test set-up: one torch thread, as the app; helpers for Streamlit page tests."""
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.chdir(ROOT)  # the app resolves lessons/ and data/ relative to the project root
 torch.set_num_threads(1)  # as the app does (gan_core.device.configure_threads): robust on a busy machine
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.cyclegan_official import ResnetGenerator
+from gan_core.families.cyclegan.official import ResnetGenerator
 from tests.bad_files import MakesMarker, png_bomb, png_bytes
 from ui.lessons import LESSONS
 

@@ -3,14 +3,19 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core import cgan, checkpoints
-from gan_core.classifier import Evaluator, classify
-from gan_core.cli import load_generator, main
+from gan_core.cli import main
+from gan_core.core.loop import GANTrainer
 from gan_core.data.mnist import DeviceDataset, load_mnist
-from gan_core.image_training import (CGANConfig, ConditionalImageGANTrainer, ImageGANTrainer, evaluate_conditional,
-                                     generate_conditional)
-from gan_core.metrics import label_agreement
-from gan_core.training import GANTrainer
+from gan_core.eval.evaluator import Evaluator
+from gan_core.eval.metrics import label_agreement
+from gan_core.eval.readers import classify
+from gan_core.families.cgan import networks as cgan
+from gan_core.families.cgan.config import CGANConfig
+from gan_core.families.cgan.sample import evaluate_conditional, generate_conditional
+from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
+from gan_core.families.dcgan.trainer import ImageGANTrainer
+from gan_core.families.registry import load
+from gan_core.io import checkpoints
 from tests.cli_runs import train_then_resume
 
 SHIPPED = "pretrained/cgan_mnist"
@@ -99,7 +104,8 @@ def test_checkpoint_round_trip_and_cli_sample(small_trainer, tmp_path):
     checkpoints.save(name, {"G": trainer.G, "D": trainer.D},
                      {"kind": "cgan", "preset": "tiny", "conditioning": trainer.config.conditioning, "z_dim": 100,
                       "steps": 30})
-    G, card = load_generator(name)
+    nets, card = load(name)
+    G = nets["G"]
     labels = cgan.balanced_labels(20).numpy()
     assert np.array_equal(generate_conditional(G, labels, seed=5), trainer.sample_images(20, seed=5))
     assert main(["sample", str(name), "--n", "20", "--seed", "5", "--out", str(tmp_path / "a.npz")]) == 0
@@ -136,17 +142,18 @@ def test_config_rejects_unknown_options():
 # --- the shipped CGAN -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shipped():
-    G, card = load_generator(SHIPPED)
+    nets, card = load(SHIPPED)
+    G = nets["G"]
     return G, card
 
 
 def test_shipped_card_reports_measured_metrics(shipped):
     _, card = shipped
-    assert card["kind"] == "cgan" and card["partial"] is False and card["steps"] > 0
-    m = card["metrics"]
+    assert card.kind == "cgan" and card.partial is False and card.steps > 0
+    m = card.metrics
     assert m["n_samples"] == 10_000 and len(m["agreement_per_digit"]) == 10
     for key in ("agreement", "agreement_min", "mnist_score", "frechet_distance", "wall_time_s"):
-        assert key in m or key in card, key
+        assert key in m or hasattr(card, key), key
 
 
 @pytest.mark.long_running
@@ -154,14 +161,14 @@ def test_shipped_cgan_meets_its_bars_on_10000_samples(shipped):
     """10,000 samples, 1,000 per requested digit, judged by the shipped classifier."""
     G, card = shipped
     labels = cgan.balanced_labels(10_000).numpy()
-    images = generate_conditional(G, labels, seed=2024, z_dim=card["z_dim"])
+    images = generate_conditional(G, labels, seed=2024, z_dim=card.z_dim)
     evaluator = Evaluator()
     m = evaluate_conditional(evaluator, images, labels)
     per = m["agreement_per_digit"]
     assert m["agreement"] >= 0.985, m["agreement"]  # the slider draws the wrong digit at most 1 time in 67
     assert min(per) >= 0.97, per
     assert m["mnist_score"] >= 9.4, m["mnist_score"]
-    assert abs(m["agreement"] - card["metrics"]["agreement"]) < 0.005, (m["agreement"], card["metrics"]["agreement"])
+    assert abs(m["agreement"] - card.metrics["agreement"]) < 0.005, (m["agreement"], card.metrics["agreement"])
     # and the label really steers: asking for a 1 gives 1s, asking for a 0 gives 0s, from the same noise
     probs, _ = classify(evaluator.model, generate_conditional(G, np.full(200, 1), seed=7))
     assert (probs.argmax(1) == 1).mean() >= 0.9

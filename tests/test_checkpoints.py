@@ -5,8 +5,9 @@ import pickle
 import pytest
 import torch
 
-from gan_core import checkpoints, dcgan
-from gan_core.checkpoints import CheckpointError
+from gan_core.families.dcgan import networks as dcgan
+from gan_core.io import checkpoints
+from gan_core.io.checkpoints import CheckpointError
 
 
 def _save_tiny(tmp_path, seed=0):

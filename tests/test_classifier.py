@@ -3,10 +3,16 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core import checkpoints
-from gan_core.classifier import CLASSIFIER_NAME, Evaluator, accuracy, random_shift
 from gan_core.data import load_mnist
-from gan_core.metrics import class_histogram, feature_stats, frechet_distance, mnist_score
+from gan_core.eval.evaluator import Evaluator
+from gan_core.eval.metrics import (
+    class_histogram,
+    feature_stats,
+    frechet_distance,
+    mnist_score,
+)
+from gan_core.eval.readers import CLASSIFIER_NAME, accuracy, random_shift
+from gan_core.io import checkpoints
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +27,7 @@ def test_shipped_classifier_is_at_least_99_percent_accurate(evaluator):
     images, labels = load_mnist("test")
     acc = accuracy(evaluator.model, images, labels)
     assert acc >= 0.990, acc
-    assert evaluator.card["metrics"]["test_accuracy"] == pytest.approx(acc, abs=1e-4)
+    assert evaluator.card.metrics["test_accuracy"] == pytest.approx(acc, abs=1e-4)
 
 
 def test_real_digits_score_near_ten_and_shuffled_pixels_do_not(evaluator):

@@ -4,11 +4,23 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gan_core.classifier import CLASSIFIER_NAME, TYPESET_HELDOUT_SEED, TYPESET_READER_NAME, accuracy, load_reader
 from gan_core.cli import main
-from gan_core.cyclegan import TEACHERS, CycleGANConfig, CycleGANTrainer, load_cyclegan, translate, walk_through_iteration
-from gan_core.cyclegan_eval import Judges, evaluate_translation, source_digits
 from gan_core.data.typeset import typeset_digits
+from gan_core.eval.readers import (
+    CLASSIFIER_NAME,
+    TYPESET_HELDOUT_SEED,
+    TYPESET_READER_NAME,
+    accuracy,
+    load_reader,
+)
+from gan_core.families.cyclegan.config import TEACHERS, CycleGANConfig
+from gan_core.families.cyclegan.evaluate import (
+    Judges,
+    evaluate_translation,
+    source_digits,
+)
+from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
+from gan_core.families.cyclegan.walkthrough import walk_through_iteration
 from tests.cli_runs import train_then_resume
 
 TINY = dict(width=8, blocks=1, batch_size=8, typeset_train=64, seed=3)
@@ -82,7 +94,7 @@ def test_a_few_steps_train_and_snapshot():
 
 def test_generators_with_and_without_unet_skips():
     """skips=False is the official ResNet layout: no path around the 7x7 bottleneck."""
-    from gan_core.cyclegan import DigitGenerator
+    from gan_core.families.cyclegan.networks import DigitGenerator
 
     torch.manual_seed(0)
     x = torch.rand(2, 1, 28, 28) * 2 - 1
@@ -117,8 +129,8 @@ def test_shipped_cyclegan_translates_keeps_digits_and_its_card_is_honest(shipped
     at the card's level, far above the plain model's."""
     G, _, card = shipped
     m = evaluate_translation(G, Judges.shipped(), n=2000, seed=3)
-    claimed = card["metrics"]
-    assert claimed["n_per_direction"] == 2000 and card["bars_met"] is claimed["bars_met"] is all(claimed["bars"].values())
+    claimed = card.metrics
+    assert claimed["n_per_direction"] == 2000 and card.bars_met is claimed["bars_met"] is all(claimed["bars"].values())
     for bar in ("ab_label_kept", "ba_label_kept", "ab_frechet", "ba_frechet", "ba_in_target"):
         assert m["bars"][bar], (bar, m)
     for key in ("ab_in_target", "ba_in_target", "ab_label_kept", "ba_label_kept"):
@@ -138,8 +150,8 @@ def test_the_plain_cyclegan_falls_into_the_identity_trap_as_its_card_says():
     G, _, card = load_cyclegan("pretrained/cyclegan_digits_plain")
     m = evaluate_translation(G, Judges.shipped(), n=1000, seed=4)
     assert max(m["ab_change"], m["ba_change"]) < PLAIN_CHANGE_AT_MOST
-    assert not m["bars"]["ab_in_target"] and not m["bars_met"] and card["metrics"]["bars_met"] is False
-    assert abs(m["ab_in_target"] - card["metrics"]["ab_in_target"]) < 0.05
+    assert not m["bars"]["ab_in_target"] and not m["bars_met"] and card.metrics["bars_met"] is False
+    assert abs(m["ab_in_target"] - card.metrics["ab_in_target"]) < 0.05
 
 
 def test_sample_cli_writes_inputs_translations_and_labels(tmp_path):
@@ -168,8 +180,8 @@ def test_walk_through_iteration_reports_the_seeds_terms(shipped):
 
 
 def test_average_weights_is_the_mean_of_the_snapshots():
-    from gan_core.cyclegan import GeneratorPair
-    from gan_core.models import average_weights
+    from gan_core.families.cyclegan.networks import GeneratorPair
+    from gan_core.tricks.averaging import average_weights
 
     torch.manual_seed(0)
     a, b = GeneratorPair(8, 1), GeneratorPair(8, 1)

@@ -4,7 +4,12 @@ import pytest
 import torch
 from PIL import Image
 
-from gan_core.cyclegan_official import ResnetGenerator, WeightsMismatch, load_official, translate_photo
+from gan_core.families.cyclegan.official import (
+    ResnetGenerator,
+    WeightsMismatch,
+    load_official,
+    translate_photo,
+)
 
 
 def official_layout_state_dict() -> dict[str, torch.Tensor]:

@@ -7,10 +7,16 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core import checkpoints, dcgan
-from gan_core.cli import _train_loop, load_generator, main
-from gan_core.image_training import CPU_QUICK_START, DCGANConfig, ImageGANTrainer, generate_images, load_pretrained
-from gan_core.training import GANTrainer, Snapshot
+from gan_core.cli import main
+from gan_core.cli.runner import _loop as _train_loop
+from gan_core.core.loop import GANTrainer, Snapshot
+from gan_core.families.dcgan import networks as dcgan
+from gan_core.families.dcgan.config import CPU_QUICK_START, DCGANConfig
+from gan_core.families.dcgan.sample import generate_images
+from gan_core.families.dcgan.trainer import ImageGANTrainer
+from gan_core.families.registry import load
+from gan_core.io import checkpoints
+from gan_core.io.trainer_state import restore
 from tests.cli_runs import train_then_resume
 
 SHIPPED = "pretrained/dcgan_mnist"
@@ -103,11 +109,12 @@ def test_checkpoint_round_trip_gives_identical_outputs(trained_tiny, tmp_path):
     trainer = trained_tiny[0]
     checkpoints.save(tmp_path / "tiny", {"G": trainer.G, "D": trainer.D},
                      {"kind": "dcgan", "preset": "tiny", "z_dim": 100, "steps": trainer.step_count})
-    G, card = load_generator(str(tmp_path / "tiny"))
-    assert card["steps"] == 40
+    nets, card = load(str(tmp_path / "tiny"))
+    G = nets["G"]
+    assert card.steps == 40
     assert np.array_equal(generate_images(G, 100, seed=3), trainer.sample_images(100, seed=3))
     fresh = ImageGANTrainer(DCGANConfig(preset="tiny", batch_size=64, seed=9))
-    load_pretrained(fresh, tmp_path / "tiny")
+    restore(fresh, tmp_path / "tiny")
     assert fresh.step_count == 40 and np.array_equal(fresh.sample_images(50, seed=1), trainer.sample_images(50, seed=1))
 
 
@@ -141,18 +148,19 @@ def test_shipped_dcgan_card_is_honest_and_meets_the_balance_and_frechet_bars():
     <= 1.5 (the issue's bars), and the card's numbers reproduce. The issue's score bar (>= 9.0) is NOT met
     yet: the shipped InfoGAN-layout run reached 8.6-8.7 and flattened out (see the card's curve); it is
     checked here at its measured level, and the run continues with `train dcgan --resume`."""
-    from gan_core.classifier import Evaluator
+    from gan_core.eval.evaluator import Evaluator
 
-    G, card = load_generator(SHIPPED)
-    assert card["preset"] == "infogan_half" and card["config"]["loss"] == "hinge"
+    nets, card = load(SHIPPED)
+    G = nets["G"]
+    assert card.preset == "infogan_half" and card.config["loss"] == "hinge"
     images = generate_images(G, 10_000, seed=2024)
     m = Evaluator().evaluate(images)
     fractions = np.array(m["class_histogram"]) / 10_000
     assert ((fractions >= 0.07) & (fractions <= 0.13)).all(), m["class_histogram"]
     assert m["frechet_distance"] <= 1.5, m["frechet_distance"]
     assert m["mnist_score"] >= 8.5, m["mnist_score"]  # the book DCGAN it replaced: 7.94
-    assert abs(m["mnist_score"] - card["metrics"]["mnist_score"]) < 0.1, (m["mnist_score"], card["metrics"])
-    assert abs(m["frechet_distance"] - card["metrics"]["frechet_distance"]) < 0.3, (m, card["metrics"])
+    assert abs(m["mnist_score"] - card.metrics["mnist_score"]) < 0.1, (m["mnist_score"], card.metrics)
+    assert abs(m["frechet_distance"] - card.metrics["frechet_distance"]) < 0.3, (m, card.metrics)
 
 
 @pytest.mark.long_running
@@ -160,7 +168,7 @@ def test_the_live_pages_cpu_default_draws_digits_after_a_minutes_worth_of_steps(
     """The DCGAN page's CPU defaults (tiny preset, CPU_QUICK_START) for 1,000 steps, about what one core of
     this machine trains in 60 s: MNIST score of 500 samples >= 4.5 (measured 4.98; the seeds' batch 128 at
     2e-4 reached 2.9 in the same CPU time). The issue asks for 6 within 60 s: not met yet."""
-    from gan_core.classifier import Evaluator
+    from gan_core.eval.evaluator import Evaluator
 
     q = CPU_QUICK_START
     trainer = ImageGANTrainer(DCGANConfig(batch_size=q["batch_size"], lr_g=q["lr"], lr_d=q["lr"]), "cpu")
@@ -178,7 +186,7 @@ def test_ema_generator_is_sampled_and_round_trips(tmp_path):
     assert not torch.equal(ema_w, next(trainer.G.parameters()))  # an average, not a copy
     checkpoints.save(tmp_path / "ema", {"G": trainer.sampler, "D": trainer.D},
                      {"kind": "dcgan", "preset": "tiny", "z_dim": 100, "steps": 4})
-    G, _ = load_generator(str(tmp_path / "ema"))
+    G = load(str(tmp_path / "ema"))[0]["G"]
     assert np.array_equal(generate_images(G, 16, seed=1), trainer.sample_images(16, seed=1))
 
 
@@ -210,6 +218,6 @@ def test_cli_progress_line_takes_a_snapshot_only_now_and_then():
 
     trainer = TimedTrainer()
     _train_loop(trainer, 1000, argparse.Namespace(max_minutes=0, eval_every_min=0, checkpoint_every_min=0),
-                lambda: None, line=lambda snap: "")
+                lambda: None, None, line=lambda snap: "")
     assert trainer.step_count == 1000
     assert 2 <= trainer.snapshots <= 6  # ~1 s of steps, a line every ~0.4 s, and the last one (was 200)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gan_core.distributions import TARGETS_1D, inverse_cdf_samples, make_target
+from gan_core.data.distributions import TARGETS_1D, inverse_cdf_samples, make_target
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS_1D))

@@ -4,12 +4,24 @@ import pytest
 import torch
 from torch import nn
 
-from gan_core.checkpoints import read_card
 from gan_core.cli import main
-from gan_core.cyclegan_eval import BARS, Judges, evaluate_translation, selection_key, source_digits
 from gan_core.data.mnist import load_mnist
 from gan_core.data.typeset import typeset_digits
-from gan_core.domain_judge import HANDWRITTEN, JUDGE_NAME, TYPESET, in_domain, load_judge
+from gan_core.eval.domain_judge import (
+    HANDWRITTEN,
+    JUDGE_NAME,
+    TYPESET,
+    in_domain,
+    load_judge,
+)
+from gan_core.families.cyclegan.evaluate import (
+    BARS,
+    Judges,
+    evaluate_translation,
+    selection_key,
+    source_digits,
+)
+from gan_core.io.checkpoints import read_card
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +31,7 @@ def judge():
 
 def test_shipped_judge_reproduces_its_card_on_fresh_digits_of_each_domain(judge):
     model, card = judge
-    m = card["metrics"]
+    m = card.metrics
     assert m["handwritten_accuracy"] >= 0.96 and m["typeset_accuracy"] >= 0.98, m
     mnist, _ = load_mnist("test")
     typeset, _ = typeset_digits(2000, seed=777)  # renders neither its training nor its card saw

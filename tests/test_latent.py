@@ -4,9 +4,20 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.classifier import Evaluator, classify
-from gan_core.latent import (LatentModel, arithmetic_demo, attribute_direction, concept_vector, ink_mass,
-                             interpolate, lerp, slerp, slant, vector_arithmetic)
+from gan_core.eval.evaluator import Evaluator
+from gan_core.eval.readers import classify
+from gan_core.latent import (
+    LatentModel,
+    arithmetic_demo,
+    attribute_direction,
+    concept_vector,
+    ink_mass,
+    interpolate,
+    lerp,
+    slant,
+    slerp,
+    vector_arithmetic,
+)
 
 THICKNESS_STEP = 3.0  # latent units moved along the unit thickness direction (|z| is about 10)
 

@@ -11,10 +11,16 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core import cures, distributions, mode_collapse as mc
+from gan_core.data import distributions
+from gan_core.eval.metrics import mode_coverage
+from gan_core.families.toy import mode_collapse as mc
+from gan_core.families.toy.config import DistributionConfig
+from gan_core.families.toy.trainer import DistributionTrainer, Snapshot1D, Snapshot2D
 from gan_core.losses import get_loss, gradient_penalty
-from gan_core.metrics import mode_coverage
-from gan_core.training import DistributionConfig, DistributionTrainer, Snapshot1D, Snapshot2D
+from gan_core.tricks.minibatch import MinibatchDiscrimination, MinibatchStd
+from gan_core.tricks.packing import pack
+from gan_core.tricks.replay import ReplayBuffer
+from gan_core.tricks.unrolling import swapped, unrolled_params
 
 
 @pytest.fixture(autouse=True)
@@ -132,10 +138,10 @@ def test_same_seed_same_run():
 # --- the cures ------------------------------------------------------------------------------
 def test_pack_groups_consecutive_samples():
     x = torch.arange(12.0).reshape(6, 2)
-    p = cures.pack(x, 3)
+    p = pack(x, 3)
     assert p.shape == (2, 6) and p[1].tolist() == [6, 7, 8, 9, 10, 11]
     img = torch.randn(8, 1, 4, 4)
-    assert cures.pack(img, 4).shape == (2, 4, 4, 4)
+    assert pack(img, 4).shape == (2, 4, 4, 4)
 
 
 def test_packed_discriminator_takes_m_samples():
@@ -145,13 +151,13 @@ def test_packed_discriminator_takes_m_samples():
 
 
 def test_minibatch_std_feature_sees_the_batch_spread():
-    layer = cures.MinibatchStd()
+    layer = MinibatchStd()
     same = layer(torch.ones(5, 3))
     spread = layer(torch.randn(5, 3) * 10)
     assert same.shape == (5, 4) and float(same[0, -1]) < 1e-3 and float(spread[0, -1]) > 1
     t = DistributionTrainer(small(d_minibatch="std"))
-    assert any(isinstance(m, cures.MinibatchStd) for m in t.D)
-    md = cures.MinibatchDiscrimination(3, kernels=4, kernel_dim=2)
+    assert any(isinstance(m, MinibatchStd) for m in t.D)
+    md = MinibatchDiscrimination(3, kernels=4, kernel_dim=2)
     assert md(torch.randn(6, 3)).shape == (6, 7)
     # a collapsed batch: every sample is at L1 distance 0 from the other 5, so each closeness is 5
     assert torch.allclose(md(torch.ones(6, 3))[:, 3:], torch.full((6, 4), 5.0))
@@ -159,7 +165,7 @@ def test_minibatch_std_feature_sees_the_batch_spread():
 
 
 def test_replay_buffer_fills_and_mixes():
-    buf = cures.ReplayBuffer(10)
+    buf = ReplayBuffer(10)
     fresh = torch.zeros(8, 2)
     assert buf.mix(fresh, 0.5) is fresh  # empty: nothing to replay
     buf.push(torch.ones(8, 2))
@@ -186,8 +192,8 @@ def test_unrolled_parameters_depend_on_the_generator():
     t = DistributionTrainer(small(unroll_steps=3))
     t.step(2)  # give Adam some state
     t.D.requires_grad_(False)
-    params = cures.unrolled_params(t.D, t.opt_d, 3, t._unrolled_objective,
-                                   lambda m: cures.swapped(t, "D", m))
+    params = unrolled_params(t.D, t.opt_d, 3, t._unrolled_objective,
+                                   lambda m: swapped(t, "D", m))
     t.D.requires_grad_(True)
     moved = sum((params[k] - v).abs().sum() for k, v in t.D.named_parameters())
     assert float(moved.detach()) > 0

@@ -38,7 +38,7 @@ def test_page_translates_a_sample_and_a_new_sample_changes_it(app_page):
     # D's four terms, G's six, and one table of measures per model whose card has them
     assert len(at.dataframe) == 2 + sum("ab_in_target" in m for m in measured_cards()), len(at.dataframe)
     # the plain model can be chosen for the single translation too
-    from gan_core.paths import PRETRAINED
+    from gan_core.io.paths import PRETRAINED
 
     at.radio(key="cyclegan_model").set_value(str(PRETRAINED / "cyclegan_digits_plain")).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -46,6 +46,6 @@ def test_page_translates_a_sample_and_a_new_sample_changes_it(app_page):
 
 
 def measured_cards() -> list[dict]:
-    from gan_core import checkpoints
+    from gan_core.io import checkpoints
 
     return [checkpoints.read_card(f"pretrained/{n}")["metrics"] for n in ("cyclegan_digits", "cyclegan_digits_plain")]

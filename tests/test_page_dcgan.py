@@ -6,7 +6,7 @@ import re
 import numpy as np
 from PIL import Image
 
-from gan_core import checkpoints
+from gan_core.io import checkpoints
 
 PAGE = "lessons/dcgan_mnist.py"
 

@@ -1,5 +1,5 @@
 """AppTest: the Latent space page renders for the CGAN and copes with the DCGAN; N steps give N images."""
-from gan_core import checkpoints
+from gan_core.io import checkpoints
 
 PAGE = "lessons/latent_space.py"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from gan_core import mode_collapse as mc
+from gan_core.families.toy import mode_collapse as mc
 
 PAGE = "lessons/mode_collapse.py"
 

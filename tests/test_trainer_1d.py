@@ -4,7 +4,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gan_core.training import PRESETS_1D, DistributionTrainer
+from gan_core.families.toy.config import PRESETS_1D
+from gan_core.families.toy.trainer import DistributionTrainer
 
 FAST_BUDGET = 1500  # iterations
 

@@ -32,8 +32,9 @@ def test_styles_vary_within_a_digit():
 
 def test_every_face_is_committed_with_its_licence_and_draws_ten_distinct_digits():
     """A face missing from the tree, from LICENSE.md, or drawing a digit as its 'missing glyph' box fails here."""
-    from gan_core.data.typeset import FONT_DIR, FONT_FILES, N_FONTS, _font
     from PIL import Image, ImageDraw
+
+    from gan_core.data.typeset import FONT_DIR, FONT_FILES, N_FONTS, _font
 
     licence = (FONT_DIR / "LICENSE.md").read_text()
     assert N_FONTS == 1 + len(FONT_FILES) == 21

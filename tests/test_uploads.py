@@ -7,7 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
-from gan_core.uploads import UploadRejected, read_image, read_weights, to_mnist
+from gan_core.io.uploads import UploadRejected, read_image, read_weights, to_mnist
 from tests.bad_files import MakesMarker, png_bomb, png_bytes
 
 

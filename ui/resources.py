@@ -22,7 +22,7 @@ def pretrained_generator(name: str):
     """(LatentModel, None), or (None, why) when the weights are missing or broken; loaded once per process.
 
     Shared by every session and never modified (eval mode, no gradients)."""
-    from gan_core import checkpoints
+    from gan_core.io import checkpoints
     from gan_core.latent import LatentModel
 
     try:
@@ -34,8 +34,9 @@ def pretrained_generator(name: str):
 @st.cache_resource
 def digit_classifier():
     """The shipped MNIST classifier as an Evaluator, or None when its weights are missing or broken."""
-    from gan_core import checkpoints
-    from gan_core.classifier import CLASSIFIER_NAME, Evaluator
+    from gan_core.eval.evaluator import Evaluator
+    from gan_core.eval.readers import CLASSIFIER_NAME
+    from gan_core.io import checkpoints
 
     try:
         return Evaluator(CLASSIFIER_NAME)
@@ -46,8 +47,8 @@ def digit_classifier():
 @st.cache_resource
 def cyclegan(name: str):
     """(G pair, D pair, card), or (None, None, why) when the weights are missing or broken; loaded once."""
-    from gan_core import checkpoints
-    from gan_core.cyclegan import load_cyclegan
+    from gan_core.families.cyclegan.trainer import load_cyclegan
+    from gan_core.io import checkpoints
 
     try:
         return load_cyclegan(name)
@@ -58,8 +59,8 @@ def cyclegan(name: str):
 @st.cache_resource
 def domain_judge():
     """(the shipped domain judge, its card), or (None, None) when its weights are missing or broken."""
-    from gan_core import checkpoints
-    from gan_core.domain_judge import load_judge
+    from gan_core.eval.domain_judge import load_judge
+    from gan_core.io import checkpoints
 
     try:
         return load_judge()
@@ -70,8 +71,8 @@ def domain_judge():
 @st.cache_resource
 def digit_reader(name: str):
     """A shipped digit reader (eval mode), or None when its weights are missing or broken."""
-    from gan_core import checkpoints
-    from gan_core.classifier import load_reader
+    from gan_core.eval.readers import load_reader
+    from gan_core.io import checkpoints
 
     try:
         return load_reader(name)

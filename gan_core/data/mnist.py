@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..paths import DATA
+from gan_core.io.paths import DATA
 
 DATA_DIR = DATA / "mnist"
 FILES = {

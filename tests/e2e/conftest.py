@@ -1,9 +1,7 @@
 """A real server and a real browser: `streamlit run app.py` driven by Debian's Chromium via Playwright."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from scripts.ensure_browser import find_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-CHROMIUM = os.environ.get("GAN_CHROMIUM", "/usr/bin/chromium")
 # Streamlit's frontend probes /<page>/_stcore/health and host-config before falling back to the
 # root; those 404s are its own path discovery, not failures of the app.
 STREAMLIT_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
@@ -62,13 +61,14 @@ def server_url():
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                    f"(.ci/run does this); the browser tests never skip silently")
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.fail("no Chromium for the browser tests: run `python scripts/ensure_browser.py` (`make test` does); "
+                    "the browser tests never skip silently")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -23,7 +23,8 @@ def _losses(snap) -> dict[str, float]:
 
 
 def one_d() -> dict:
-    from gan_core.training import PRESETS_1D, DistributionTrainer
+    from gan_core.families.toy.config import PRESETS_1D
+    from gan_core.families.toy.trainer import DistributionTrainer
 
     out = {}
     for name, steps in (("Fast", 200), ("Seed paper", 10)):
@@ -33,7 +34,7 @@ def one_d() -> dict:
 
 
 def mode_collapse() -> dict:
-    from gan_core.mode_collapse import METHODS, make_trainer
+    from gan_core.families.toy.mode_collapse import METHODS, make_trainer
 
     out = {}
     for method in METHODS:
@@ -48,8 +49,12 @@ def _grid_stats(grid: np.ndarray) -> dict[str, float]:
 
 
 def images() -> dict:
-    from gan_core.cyclegan import CycleGANConfig, CycleGANTrainer
-    from gan_core.image_training import CGANConfig, ConditionalImageGANTrainer, DCGANConfig, ImageGANTrainer
+    from gan_core.families.cgan.config import CGANConfig
+    from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
+    from gan_core.families.cyclegan.config import CycleGANConfig
+    from gan_core.families.cyclegan.trainer import CycleGANTrainer
+    from gan_core.families.dcgan.config import DCGANConfig
+    from gan_core.families.dcgan.trainer import ImageGANTrainer
 
     dc = ImageGANTrainer(DCGANConfig(preset="tiny", batch_size=32)).step(10)
     cg = ConditionalImageGANTrainer(CGANConfig(batch_size=32)).step(10)
@@ -60,31 +65,24 @@ def images() -> dict:
 
 
 def shipped() -> dict:
-    """Each shipped model's evaluation on a small, seeded sample (the cards hold the 10,000-sample runs)."""
-    from gan_core import checkpoints
-    from gan_core.classifier import CLASSIFIER_NAME, Evaluator, accuracy, load_reader
-    from gan_core.cli import load_generator
-    from gan_core.cgan import balanced_labels
-    from gan_core.cyclegan import load_cyclegan
-    from gan_core.cyclegan_eval import Judges, evaluate_translation
-    from gan_core.data.mnist import load_mnist
-    from gan_core.image_training import evaluate_conditional, generate_conditional, generate_images
-    from gan_core.paths import PRETRAINED
+    """Each shipped model's evaluation, as `python -m gan_core evaluate` does it, on a small seeded sample
+    (the cards hold the 10,000-sample runs)."""
+    from gan_core.families import registry
+    from gan_core.io import checkpoints
+    from gan_core.io.paths import PRETRAINED
 
-    evaluator = Evaluator(CLASSIFIER_NAME)
     out = {}
-    G, card = load_generator(PRETRAINED / "dcgan_mnist")
-    m = evaluator.evaluate(generate_images(G, 500, 0, card.get("z_dim", 100)))
-    out["dcgan_mnist"] = {"mnist_score": m["mnist_score"], "frechet_distance": m["frechet_distance"]}
-    G, card = load_generator(PRETRAINED / "cgan_mnist")
-    labels = balanced_labels(500).numpy()
-    m = evaluate_conditional(evaluator, generate_conditional(G, labels, 0, card.get("z_dim", 100)), labels)
-    out["cgan_mnist"] = {"agreement": m["agreement"], "mnist_score": m["mnist_score"]}
-    for name in ("cyclegan_digits", "cyclegan_digits_plain"):
-        G, _, _ = load_cyclegan(PRETRAINED / name)
-        m = evaluate_translation(G, Judges.shipped(), n=100, seed=0)
-        out[name] = {f"{d}_{k}": m[f"{d}_{k}"] for d in ("ab", "ba") for k in ("in_target", "label_kept", "change", "cycle_l1",
-                                                                         "frechet_to_target")}
+    for name, n, keys in (("dcgan_mnist", 500, ("mnist_score", "frechet_distance")),
+                          ("cgan_mnist", 500, ("agreement", "mnist_score")),
+                          ("cyclegan_digits", 100, None), ("cyclegan_digits_plain", 100, None)):
+        nets, card = registry.load(PRETRAINED / name)
+        m = registry.get(card.kind).evaluate(nets, card.config, n, 0)
+        keys = keys or [f"{d}_{k}" for d in ("ab", "ba") for k in ("in_target", "label_kept", "change", "cycle_l1",
+                                                                     "frechet_to_target")]
+        out[name] = {k: m[k] for k in keys}
+    from gan_core.data.mnist import load_mnist
+    from gan_core.eval.readers import accuracy, load_reader
+
     x, y = load_mnist("test")
     for name in ("mnist_classifier", "mnist_teacher"):
         out[name] = {"accuracy_first_2000": accuracy(load_reader(PRETRAINED / name), x[:2000], y[:2000])}

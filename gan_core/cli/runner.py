@@ -1,0 +1,97 @@
+"""`train FAMILY`: one run of any registered family, with periodic evaluations and checkpoints,
+a wall-time budget, resume, and a model card written next to the weights."""
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from gan_core.cli.progress import Progress, hms
+from gan_core.core.config import config_dict
+from gan_core.device import describe
+from gan_core.io import checkpoints
+from gan_core.io.paths import ROOT
+from gan_core.io.trainer_state import restore
+
+LINE_COST = 0.05  # share of a run's time its progress line may take (a snapshot can render G's grid)
+
+
+def environment(device) -> dict:
+    return {"device": describe(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
+            "platform": platform.platform(), "command": "python -m gan_core " + " ".join(sys.argv[1:])}
+
+
+def make_card(family, trainer, device, metrics: dict, partial: bool) -> dict:
+    """The card every family's checkpoint carries, plus the family's own fields."""
+    return {"kind": trainer.kind, **family.card(trainer, metrics), "config": config_dict(trainer.config),
+            "steps": trainer.step_count, "epochs": round(trainer.epoch, 3), "wall_time_s": round(trainer.elapsed, 1),
+            "resumed_from": trainer.resumed_from, **environment(device), "partial": partial,
+            "status": trainer.status, "message": trainer.message, "metrics": metrics,
+            "metrics_during_training": list(trainer.metrics_history)}
+
+
+def run(family, config, run_opts, device, resume: str | None) -> int:
+    trainer = family.trainer(config, device)
+    if resume:
+        restore(trainer, resume, resume=True)
+        print(f"resuming from {resume} at step {trainer.step_count} (optimiser moments start afresh)", file=sys.stderr)
+    epochs = getattr(config, "epochs", run_opts.epochs)
+    total = trainer.steps_for(epochs)
+    print(f"Training {family.name} on {describe(device)}: {epochs:g} epochs = {total} steps", file=sys.stderr)
+    out, best_name, best = run_opts.out, ROOT / "runs" / (Path(run_opts.out).name + "_best"), None
+
+    def save(name, metrics=None, partial=True):
+        return checkpoints.save(name, trainer.networks(), make_card(family, trainer, device, metrics or {}, partial))
+
+    def evaluate_now() -> str:
+        nonlocal best
+        metrics, key, text = family.periodic(trainer)
+        print(f"\nstep {trainer.step_count} epoch {trainer.epoch:.2f} {hms(trainer.elapsed)}: {text}", file=sys.stderr)
+        if key is not None and (best is None or key > best):  # training oscillates: keep the best state too
+            best = key
+            save(best_name, metrics)
+        return " | " + text
+
+    _loop(trainer, total, run_opts, lambda: save(out), evaluate_now if family.periodic else None, family.line)
+    print(f"Evaluating {run_opts.eval_samples} samples ...", file=sys.stderr)
+    nets = trainer.networks()
+    metrics = family.evaluate(nets, config_dict(trainer.config), run_opts.eval_samples, 0)
+    w, c = checkpoints.save(out, nets, make_card(family, trainer, device, metrics, partial=False))
+    print(f"{family.report(metrics)}\nwrote {w} and {c}")
+    return 0 if trainer.status != "diverged" else 1
+
+
+def _loop(trainer, total: int, opts, save_partial, on_eval, line) -> None:
+    """Train to `total` steps: progress bar, --max-minutes, a checkpoint every --checkpoint-every-min and
+    an evaluation every --eval-every-min (its text joins the bar). A diverged run ends with the reason."""
+    bar = Progress(total)
+
+    def redraw(extra: str = "", force: bool = False) -> float:
+        start = time.monotonic()
+        snap = trainer.snapshot()
+        bar.update(snap.step, snap.elapsed_s, snap.steps_per_s, line(snap) + extra, force=force or bool(extra))
+        return time.monotonic() - start
+
+    deadline = time.monotonic() + opts.max_minutes * 60 if opts.max_minutes else None
+    last_ckpt = last_eval = next_line = time.monotonic()
+    while trainer.step_count < total and trainer.status != "diverged":
+        trainer.train_steps(min(trainer.chunk, total - trainer.step_count))
+        now = time.monotonic()
+        extra = ""
+        if on_eval and opts.eval_every_min and now - last_eval >= opts.eval_every_min * 60:
+            extra, last_eval = on_eval(), now
+        if extra or now >= next_line:
+            next_line = time.monotonic() + redraw(extra) / LINE_COST
+        if opts.checkpoint_every_min and now - last_ckpt >= opts.checkpoint_every_min * 60:
+            save_partial()
+            last_ckpt = now
+        if deadline and now > deadline:
+            print(f"\nstopping at the --max-minutes budget ({opts.max_minutes} min)", file=sys.stderr)
+            break
+    redraw(force=True)
+    bar.close()
+    if trainer.status == "diverged":
+        print(trainer.message, file=sys.stderr)

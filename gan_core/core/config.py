@@ -1,0 +1,92 @@
+"""The options every GAN family shares (loss, optimiser, batch, schedule, cures) and their checks."""
+from __future__ import annotations
+
+import math
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any
+
+import torch
+
+from gan_core.losses import get_loss
+
+
+def option(default: Any = MISSING, help: str = "", *, factory: Any = None) -> Any:
+    """A config field with its help text: the command line makes a flag of it (see `help_of`)."""
+    if factory is not None:
+        return field(default_factory=factory, metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+def help_of(config_class: type, name: str) -> str:
+    """A field's help text; a subclass that only changes a default keeps its base class's text."""
+    for cls in config_class.__mro__:
+        f = getattr(cls, "__dataclass_fields__", {}).get(name)
+        if f is not None and f.metadata.get("help"):
+            return f.metadata["help"]
+    return ""
+
+
+def settable_fields(config_class: type) -> list:
+    """The fields a flag can set: plain numbers, strings and switches (not tuples or dicts)."""
+    return [f for f in fields(config_class) if f.init and f.default is not MISSING
+            and isinstance(f.default, (bool, int, float, str))]
+
+
+@dataclass(kw_only=True)
+class TrainConfig:
+    """Options of the GAN loop shared by every model family."""
+
+    loss: str = option("non_saturating", "minimax | non_saturating | least_squares | hinge | wasserstein | wasserstein_gp")
+    optimizer: str = option("adam", "adam | sgd | rmsprop")
+    lr_g: float = option(1e-3, "the generator's learning rate")
+    lr_d: float = option(1e-3, "the discriminator's learning rate")
+    momentum: float = option(0.9, "SGD's momentum")
+    beta1: float = option(0.5, "Adam's beta1")
+    batch_size: int = option(128, "samples per batch")
+    d_steps: int = option(1, "D updates per iteration (k)")
+    g_steps: int = option(1, "G updates per iteration")
+    label_flip: float = option(0.0, "fraction of real labels flipped to 'fake'")
+    label_smoothing: float = option(0.0, "one-sided: real target = 1 - label_smoothing")
+    clip_value: float = option(0.01, "WGAN weight clipping")
+    lr_half_life: int = option(0, "iterations for the learning rates to halve; 0 keeps them constant")
+    lr_decay_start: int = option(0, "iterations at full learning rate before the halving starts")
+    seed: int = option(0, "seeds the weights, the data order and the noise")
+    # cures for mode collapse (all off by default)
+    gp_weight: float = option(10.0, "WGAN-GP penalty weight (loss 'wasserstein_gp')")
+    replay_size: int = option(0, "experience replay: past fakes kept; 0 = off")
+    replay_fraction: float = option(0.5, "share of D's fake batch drawn from the replay buffer")
+    unroll_steps: int = option(0, "unrolled GAN: G's loss looks this many D updates ahead; 0 = off")
+    pack: int = option(1, "PacGAN: D judges this many samples jointly; 1 = off")
+
+    def validate(self) -> None:
+        if self.batch_size < 1 or self.d_steps < 1 or self.g_steps < 1:
+            raise ValueError("batch size, D steps and G steps must be at least 1")
+        if not (self.lr_g > 0 and self.lr_d > 0 and math.isfinite(self.lr_g) and math.isfinite(self.lr_d)):
+            raise ValueError("learning rates must be positive numbers")
+        if not 0.0 <= self.label_flip < 1.0 or not 0.0 <= self.label_smoothing < 1.0:
+            raise ValueError("label flip and label smoothing must lie in [0, 1)")
+        get_loss(self.loss)
+        if self.replay_size < 0 or not 0.0 <= self.replay_fraction <= 1.0:
+            raise ValueError("replay size must be >= 0 and the replay fraction in [0, 1]")
+        if self.unroll_steps < 0 or self.unroll_steps > 20:
+            raise ValueError("unrolled steps must lie between 0 and 20")
+        if self.pack < 1 or self.batch_size % self.pack:
+            raise ValueError(f"packing m={self.pack} must be >= 1 and divide the batch size {self.batch_size}")
+        if self.lr_decay_start < 0 or self.lr_half_life < 0:
+            raise ValueError("learning-rate half-life and decay start must be >= 0")
+        if self.gp_weight < 0:
+            raise ValueError("the gradient-penalty weight must be >= 0")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
+
+
+OPTIMIZERS = {
+    "adam": lambda p, lr, c: torch.optim.Adam(p, lr=lr, betas=(c.beta1, 0.999), foreach=True),
+    "sgd": lambda p, lr, c: torch.optim.SGD(p, lr=lr, momentum=c.momentum),
+    "rmsprop": lambda p, lr, c: torch.optim.RMSprop(p, lr=lr),
+}
+
+
+def config_dict(config: TrainConfig) -> dict[str, Any]:
+    """A JSON-friendly dict of a config (tuples become lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()}

@@ -1,0 +1,110 @@
+"""Numbers that judge a generator: sample moments, and more as lessons need them."""
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+
+def moments(samples) -> dict[str, float]:
+    """Mean, std, skew and excess kurtosis of 1-D samples."""
+    x = np.asarray(samples, dtype=np.float64).reshape(-1)
+    return {"mean": float(x.mean()), "std": float(x.std()),
+            "skew": float(stats.skew(x)), "kurtosis": float(stats.kurtosis(x))}
+
+
+# --- mode coverage (the mode-collapse lesson; VEEGAN / PacGAN / GDPP definitions) ----------
+def mode_coverage(samples, centres, stds, hq_sigmas: float = 3.0) -> dict[str, float]:
+    """Mode metrics of generated `samples` (n, dim) against a mixture's `centres` (k, dim).
+
+    - hq_fraction: share of samples within `hq_sigmas` std of their nearest centre ("high quality");
+    - modes_captured: number of centres that are the nearest centre of at least one HQ sample;
+    - reverse_kl: KL(q || uniform) of the histogram q of nearest-centre assignments of all samples,
+      = log k - H(q); 0 when every mode gets the same share, log k when all sit on one mode.
+    The papers use 2500 samples.
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    c = np.asarray(centres, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    if c.ndim == 1:
+        c = c[:, None]
+    k = len(c)
+    stds = np.broadcast_to(np.asarray(stds, dtype=np.float64), (k,))
+    finite = np.isfinite(x).all(axis=1)
+    x = x[finite]
+    if len(x) == 0:
+        return {"hq_fraction": 0.0, "modes_captured": 0, "reverse_kl": float(np.log(k)), "n_modes": k}
+    d2 = ((x[:, None, :] - c[None, :, :]) ** 2).sum(-1)
+    nearest = d2.argmin(1)
+    dist = np.sqrt(d2[np.arange(len(x)), nearest])
+    hq = dist <= hq_sigmas * stds[nearest]
+    counts = np.bincount(nearest, minlength=k).astype(np.float64)
+    q = counts / counts.sum()
+    nz = q > 0
+    reverse_kl = float((q[nz] * np.log(q[nz] * k)).sum())
+    return {"hq_fraction": float(hq.sum() / len(finite)),
+            "modes_captured": int(np.unique(nearest[hq]).size),
+            "reverse_kl": reverse_kl,
+            "n_modes": k}
+
+
+# --- MNIST: judged by the project's evaluation classifier (gan_core.classifier) -----------------
+def mnist_score(probs) -> float:
+    """Inception Score with the MNIST classifier: exp(E_x KL(p(y|x) || p(y))), on all samples at once.
+
+    10 is the ceiling (confident and perfectly balanced); the real test set scores about 9.9.
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    p = p / p.sum(1, keepdims=True)
+    marginal = p.mean(0, keepdims=True)
+    kl = (p * (np.log(p + 1e-12) - np.log(marginal + 1e-12))).sum(1)
+    return float(np.exp(kl.mean()))
+
+
+def class_histogram(probs, classes: int = 10) -> list[int]:
+    """How many samples the classifier assigns to each digit (a missing digit is mode collapse)."""
+    return np.bincount(np.asarray(probs).argmax(1), minlength=classes).tolist()
+
+
+def feature_stats(features) -> tuple[np.ndarray, np.ndarray]:
+    f = np.asarray(features, dtype=np.float64)
+    return f.mean(0), np.cov(f, rowvar=False)
+
+
+def frechet_distance(stats_a, stats_b) -> float:
+    """Fréchet distance between Gaussians fitted to two feature sets (mean, covariance) pairs:
+    |mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))."""
+    import warnings
+
+    from scipy import linalg
+
+    mu_a, s_a = stats_a
+    mu_b, s_b = stats_b
+    with warnings.catch_warnings():  # singular products (e.g. dead features early in training) are expected
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm(s_a @ s_b)
+    if not np.isfinite(covmean).all():
+        eps = np.eye(len(s_a)) * 1e-6
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", linalg.LinAlgWarning)
+            covmean = linalg.sqrtm((s_a + eps) @ (s_b + eps))
+    covmean = np.real(covmean)
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a) + np.trace(s_b) - 2 * np.trace(covmean))
+
+
+def ks_test(samples, cdf) -> tuple[float, float]:
+    """Kolmogorov-Smirnov statistic and p-value of samples against a CDF."""
+    result = stats.kstest(np.asarray(samples, dtype=np.float64).reshape(-1), cdf)
+    return float(result.statistic), float(result.pvalue)
+
+
+def label_agreement(probs, labels, classes: int = 10) -> dict:
+    """How often the classifier's verdict equals the requested label (a conditional GAN's accuracy):
+    overall, per requested digit, and the lowest digit's value."""
+    pred = np.asarray(probs).argmax(1)
+    labels = np.asarray(labels).reshape(-1)
+    hit = pred == labels
+    per = [float(hit[labels == d].mean()) if (labels == d).any() else float("nan") for d in range(classes)]
+    present = [a for a in per if not np.isnan(a)]
+    return {"agreement": float(hit.mean()) if len(hit) else float("nan"), "agreement_per_digit": per,
+            "agreement_min": float(min(present)) if present else float("nan")}

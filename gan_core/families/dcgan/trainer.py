@@ -1,0 +1,194 @@
+"""DCGAN on MNIST, trained by the same GAN loop as the 1-D lessons (training.GANTrainer).
+
+This module only fills in the loop's hooks — where real batches come from (the device-resident
+MNIST set), what noise looks like (z ~ N(0, I), 100-d), how G and D run (bf16 autocast and
+channels_last on CUDA, float32 elsewhere) — and what a Snapshot shows: the fixed-noise grid,
+D(x), D(G(z)) before and after the D update, images/s, the epoch, and the latest metrics.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from gan_core.core.loop import EXPLODED, GANTrainer, Snapshot
+from gan_core.data.mnist import DeviceDataset, to_uint8
+from gan_core.families.dcgan import networks as dcgan
+from gan_core.families.dcgan.config import DCGANConfig
+from gan_core.families.dcgan.sample import generate_images
+from gan_core.io.images import tile
+from gan_core.tricks.averaging import recalibrate_batchnorm
+
+
+@dataclass(kw_only=True)
+class ImageSnapshot(Snapshot):
+    grid: np.ndarray  # uint8 tiled grid of G(fixed noise): white digits on black
+    images_per_s: float  # real training images consumed per second
+    epoch: float  # epochs completed (fractional)
+    steps_per_epoch: int
+    batch_size: int
+    metrics: dict[str, Any] | None = None  # latest evaluate() result, with its step
+    metrics_history: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ImageGANTrainer(GANTrainer):
+    """A DCGAN on 28x28 MNIST digits."""
+
+    kind = "dcgan"  # the model card's kind
+    architecture_fields = ("preset", "z_dim")
+
+    def __init__(self, config: DCGANConfig, device: torch.device | str = "cpu", dataset: DeviceDataset | None = None):
+        config.validate()
+        device = torch.device(device)
+        self.cuda = device.type == "cuda"
+        torch.manual_seed(config.seed)  # weight initialisation
+        G, D = self.build_models(config)
+        if self.cuda:
+            G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
+        super().__init__(config, G, D, device)
+        self.data = dataset or DeviceDataset.mnist("train", self.device, seed=config.seed, channels_last=self.cuda)
+        gen = torch.Generator(device=self.device).manual_seed(config.seed + 7)
+        self.fixed_noise = torch.randn(config.grid_size, config.z_dim, generator=gen, device=self.device)
+        self._grid_cache: tuple[int, np.ndarray] | None = None
+        self.metrics: dict[str, Any] | None = None
+        self.metrics_history: list[dict[str, Any]] = []
+        self.epochs_before = 0.0  # epochs of the run this one resumed (the data stream restarts at 0)
+        ema = getattr(config, "ema", 0.0)  # subclasses' configs may not have the option
+        self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False) if ema > 0 else None
+        self._ema_calibrated = -1
+
+    # --- the loop, extended (not copied): an EMA of G's weights after every iteration ----------
+    def _iteration(self) -> torch.Tensor:
+        out = super()._iteration()
+        if self.G_ema is not None:
+            with torch.no_grad():
+                for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
+                    p_ema.lerp_(p, 1.0 - self.config.ema)  # only set when config.ema > 0
+        return out
+
+    @property
+    def sampler(self) -> torch.nn.Module:
+        """The generator to sample from: G, or its EMA with batch-norm statistics measured for it."""
+        if self.G_ema is None:
+            return self.G
+        if self._ema_calibrated != self.step_count:
+            recalibrate_batchnorm(self.G_ema, self._calibration_forward, seed=self.config.seed + 11)
+            self._ema_calibrated = self.step_count
+        return self.G_ema
+
+    def _calibration_forward(self, gen: torch.Generator) -> None:
+        """One fresh batch through the EMA generator, to re-measure its batch norms."""
+        self.G_ema(torch.randn(256, self.config.z_dim, generator=gen).to(self.device))
+
+    def networks(self) -> dict[str, torch.nn.Module]:
+        """G is the generator samples come from: the EMA when there is one."""
+        return {"G": self.sampler, "D": self.D}
+
+    def steps_for(self, epochs: float) -> int:
+        return int(round(epochs * self.data.steps_per_epoch(self.config.batch_size)))
+
+    def state_dict(self) -> dict[str, Any]:
+        return super().state_dict() | {"epochs": self.epoch, "metrics_history": list(self.metrics_history)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """As the loop's; an EMA generator starts from the loaded G."""
+        super().load_state_dict(state)
+        if self.G_ema is not None:
+            self.G_ema.load_state_dict(self.G.state_dict())
+        self.epochs_before = float(state.get("epochs", 0.0))
+        self.metrics_history = list(state.get("metrics_history", []))
+        self._grid_cache = None
+
+    def build_models(self, config) -> tuple[torch.nn.Module, torch.nn.Module]:
+        """(G, D) for this trainer; the conditional trainer builds CGAN networks instead."""
+        return dcgan.build(config.preset, config.z_dim)
+
+    # --- hooks of the GAN loop --------------------------------------------------------------
+    def _autocast(self):
+        if self.cuda:
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def sample_real(self, n: int):
+        return self.data.batch(n)[0], None
+
+    def sample_condition(self, n: int) -> None:
+        return None  # unconditional: the G update needs no real batch
+
+    def sample_noise(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.config.z_dim, generator=self.torch_gen, device=self.device)
+
+    def generate(self, z: torch.Tensor, cond: Any = None) -> torch.Tensor:
+        with self._autocast():
+            return self.G(z)
+
+    def discriminate(self, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
+        with self._autocast():
+            return self.D(x).float()
+
+    def check_samples(self) -> str | None:
+        probe = self._generate_eval(self.fixed_noise)
+        if not torch.isfinite(probe).all():
+            return "the generator's images became NaN or infinite"
+        if probe.abs().max() > EXPLODED:
+            return "the generator's images exploded"
+        return None
+
+    # --- sampling ---------------------------------------------------------------------------
+    @torch.no_grad()
+    def _generate_eval(self, z: torch.Tensor, G: torch.nn.Module | None = None) -> torch.Tensor:
+        G = G or self.G
+        was_training = G.training
+        G.eval()
+        try:
+            with self._autocast():
+                return G(z).float()
+        finally:
+            G.train(was_training)
+
+    def sample_images(self, n: int, seed: int = 0, batch: int = 1000) -> np.ndarray:
+        """n generated digits as uint8 (n, 28, 28), from noise seeded by `seed`."""
+        return generate_images(self.sampler, n, seed, self.config.z_dim, self.device, batch)
+
+    def grid(self) -> np.ndarray:
+        """The fixed-noise images as one tiled uint8 grid (cached per step)."""
+        if self._grid_cache is None or self._grid_cache[0] != self.step_count:
+            images = to_uint8(self._generate_eval(self.fixed_noise, self.sampler))
+            self._grid_cache = (self.step_count, tile(images, cols=int(math.ceil(math.sqrt(len(images))))))
+        return self._grid_cache[1]
+
+    def evaluate(self, evaluator, n: int = 2000, seed: int = 12345) -> dict[str, Any]:
+        """MNIST score, class histogram and Fréchet distance of n samples (see classifier.Evaluator)."""
+        return self._record(evaluator.evaluate(self.sample_images(n, seed)))
+
+    def _record(self, measured: dict[str, Any]) -> dict[str, Any]:
+        """Stamp an evaluation with the step, epoch and training time, and keep it as the latest and in the history."""
+        result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed, **measured}
+        self.metrics = result
+        self.metrics_history.append(result)
+        return result
+
+    # --- snapshot ---------------------------------------------------------------------------
+    @property
+    def epoch(self) -> float:
+        """Epochs trained, counting those before a resume."""
+        return self.epochs_before + self.data.epoch_progress
+
+    def snapshot(self) -> ImageSnapshot:
+        c = self.config
+        base = self._base_fields()
+        return ImageSnapshot(
+            **base,
+            grid=self.grid(),
+            images_per_s=base["steps_per_s"] * c.batch_size * c.d_steps,
+            epoch=self.epoch,
+            steps_per_epoch=self.data.steps_per_epoch(c.batch_size),
+            batch_size=c.batch_size,
+            metrics=self.metrics,
+            metrics_history=list(self.metrics_history),
+        )

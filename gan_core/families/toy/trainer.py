@@ -1,0 +1,195 @@
+"""The 1-D and 2-D trainer: the one GAN loop on samples of a known distribution, and its snapshots."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from scipy import stats
+
+from gan_core.core.loop import EXPLODED, GANTrainer, History, Snapshot
+from gan_core.data import distributions
+from gan_core.eval.metrics import mode_coverage, moments
+from gan_core.families.toy.config import DistributionConfig
+from gan_core.families.toy.networks import batch_moments, discriminator_mlp, mlp
+
+
+@dataclass(kw_only=True)
+class Snapshot1D(Snapshot):
+    bin_edges: list[float]
+    real_counts: list[int]
+    fake_counts: list[int]
+    target_pdf: list[float]  # at bin centres
+    d_on_grid: list[float] | None  # D(x) at bin centres; None when D sees only moments
+    real_moments: dict[str, float]
+    fake_moments: dict[str, float]
+    w1: float
+    ks: float
+    w1_history: dict[str, list[float]] = field(default_factory=dict)  # {"step": [...], "w1": [...]}
+    coverage: dict[str, float] | None = None  # mode metrics, for mixture targets
+
+
+@dataclass(kw_only=True)
+class Snapshot2D(Snapshot):
+    """A 2-D run: a subsample of generated points, the target's mode centres, the mode metrics."""
+
+    fake_x: list[float]
+    fake_y: list[float]
+    centres: list[list[float]]
+    mode_std: float
+    bounds: tuple[float, float]  # a square plot range for both axes
+    hq_fraction: float  # share of samples within 3 std of their nearest centre
+    modes_captured: int  # centres that are nearest to at least one high-quality sample
+    n_modes: int
+    reverse_kl: float  # KL(mode histogram || uniform)
+
+
+class DistributionTrainer(GANTrainer):
+    """A GAN whose data are points from a known distribution."""
+
+    def __init__(self, config: DistributionConfig, device: torch.device | str = "cpu"):
+        config.validate()
+        self.target = distributions.make_target(config.target, **config.target_params)
+        torch.manual_seed(config.seed)  # weight initialisation
+        d_in = 4 if config.d_input == "moments" else self.target.dim * config.pack
+        G = mlp(config.noise_dim, tuple(config.g_hidden), self.target.dim, config.g_activation)
+        if config.d_minibatch == "none":
+            D = mlp(d_in, tuple(config.d_hidden), 1, config.d_activation)
+        else:
+            D = discriminator_mlp(d_in, tuple(config.d_hidden), config.d_activation, config.d_minibatch)
+        super().__init__(config, G, D, device)
+        self.rng = np.random.default_rng(config.seed)
+        eval_rng = np.random.default_rng(config.seed + 1_000_003)
+        self.eval_noise = self._noise(config.eval_samples, torch.Generator(device=self.device).manual_seed(config.seed + 7))
+        self.mode_centres, self.mode_stds = distributions.mode_centres(self.target)
+        if self.target.dim == 1:
+            self.eval_real = self.target.sample(config.eval_samples, eval_rng)[:, 0]
+            self.quantiles = self.target.ppf((np.arange(4000) + 0.5) / 4000)
+            self.real_moments = self.target.moments()
+        self._eval_cache: tuple[int, np.ndarray] | None = None
+        self.w1_history = History()
+
+    def _noise(self, n: int, gen: torch.Generator) -> torch.Tensor:
+        shape = (n, self.config.noise_dim)
+        if self.config.noise == "uniform":
+            return torch.rand(shape, generator=gen, device=self.device)
+        return torch.randn(shape, generator=gen, device=self.device)
+
+    def sample_noise(self, n: int) -> torch.Tensor:
+        return self._noise(n, self.torch_gen)
+
+    def sample_real(self, n: int):
+        return torch.from_numpy(self.target.sample(n, self.rng)).to(self.device), None
+
+    def sample_condition(self, n: int) -> None:
+        return None  # unconditional: no need to draw a real batch for G's step
+
+    def discriminate(self, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
+        return self.D(batch_moments(x) if self.config.d_input == "moments" else x)
+
+    # --- evaluation ----------------------------------------------------------------------
+    def generated(self) -> np.ndarray:
+        """G applied to the fixed evaluation noise (cached per step): shape (n,) in 1-D, (n, 2) in 2-D."""
+        if self._eval_cache is None or self._eval_cache[0] != self.step_count:
+            with torch.no_grad():
+                out = self.G(self.eval_noise).float().cpu().numpy()
+            self._eval_cache = (self.step_count, out[:, 0] if self.target.dim == 1 else out)
+        return self._eval_cache[1]
+
+    @property
+    def multimodal(self) -> bool:
+        return len(self.mode_centres) > 1
+
+    def coverage(self) -> dict[str, float]:
+        """High-quality fraction, modes captured and reverse KL on `coverage_samples` generated samples."""
+        fake = self.generated()[: self.config.coverage_samples]
+        return mode_coverage(fake, self.mode_centres, self.mode_stds)
+
+    def history_extras(self) -> dict[str, float]:
+        if not self.multimodal:
+            return {}
+        cov = self.coverage()
+        return {"modes_captured": cov["modes_captured"], "hq_fraction": cov["hq_fraction"],
+                "reverse_kl": cov["reverse_kl"]}
+
+    def generator_curve(self, z: np.ndarray) -> np.ndarray:
+        """G(z) for scalar noise values: the learned map that the inverse-CDF lesson compares."""
+        with torch.no_grad():
+            zt = torch.as_tensor(np.asarray(z, np.float32).reshape(-1, 1), device=self.device)
+            return self.G(zt)[:, 0].cpu().numpy()
+
+    def check_samples(self) -> str | None:
+        with torch.no_grad():
+            probe = self.G(self.eval_noise[:256])
+        if not torch.isfinite(probe).all():
+            return "the generator's outputs became NaN or infinite"
+        if probe.abs().max() > EXPLODED:
+            return "the generator's outputs exploded"
+        return None
+
+    def snapshot(self) -> Snapshot1D | Snapshot2D:
+        if self.target.dim == 2:
+            return self._snapshot_2d()
+        fake = self.generated()
+        lo, hi = float(self.eval_real.min()), float(self.eval_real.max())  # every real sample is counted
+        if self.step_count:  # widen the grid to show stray samples, on whole units to limit jitter
+            lo = min(lo, math.floor(float(np.percentile(fake, 0.5))))
+            hi = max(hi, math.ceil(float(np.percentile(fake, 99.5))))
+        else:
+            lo, hi = min(lo, float(fake.min())), max(hi, float(fake.max()))
+        edges = np.linspace(lo, hi, self.config.bins + 1)
+        centres = 0.5 * (edges[1:] + edges[:-1])
+        d_grid = None  # D(x) of a single point is undefined when D judges packs or batch statistics
+        if self.config.d_input == "raw" and self.config.pack == 1 and self.config.d_minibatch == "none":
+            with torch.no_grad():
+                out = self.D(torch.as_tensor(centres, dtype=torch.float32, device=self.device).reshape(-1, 1))
+                d_grid = self.loss.score(out)[:, 0].cpu().numpy().tolist()
+        w1 = float(stats.wasserstein_distance(fake, self.quantiles))
+        if not self.w1_history.data or self.w1_history.data["step"][-1] != self.step_count:
+            self.w1_history.record(step=self.step_count, w1=w1)
+        return Snapshot1D(
+            **self._base_fields(),
+            bin_edges=edges.tolist(),
+            real_counts=np.histogram(self.eval_real, edges)[0].tolist(),
+            fake_counts=np.histogram(fake, edges)[0].tolist(),
+            target_pdf=self.target.pdf(centres).tolist(),
+            d_on_grid=d_grid,
+            real_moments=self.real_moments,
+            fake_moments=moments(fake),
+            w1=w1,
+            ks=float(stats.kstest(fake, self.target.cdf).statistic),
+            w1_history=self.w1_history.copy(),
+            coverage=self.coverage() if self.multimodal else None,
+        )
+
+    def learned_map(self, points: int = 201) -> dict:
+        """G(z) against the inverse CDF on z in (0, 1), for uniform noise.
+
+        A GAN may learn the map upside down (G decreasing, matching F^{-1}(1 - z)); both are
+        valid generators, so compare with whichever orientation G took.
+        """
+        z = (np.arange(points) + 0.5) / points
+        g = self.generator_curve(z)
+        increasing = bool(np.corrcoef(z, g)[0, 1] >= 0) if np.std(g) > 0 else True
+        ppf = self.target.ppf(z if increasing else 1.0 - z)
+        return {"z": z, "g": g, "ppf": ppf, "increasing": increasing,
+                "max_deviation": float(np.max(np.abs(g - ppf)))}
+
+    def _snapshot_2d(self) -> Snapshot2D:
+        fake = self.generated()
+        cov = self.coverage()
+        shown = fake[: self.config.scatter_points]
+        return Snapshot2D(
+            **self._base_fields(),
+            fake_x=shown[:, 0].tolist(),
+            fake_y=shown[:, 1].tolist(),
+            centres=self.mode_centres.tolist(),
+            mode_std=float(self.target.std),
+            bounds=self.target.bounds(),
+            hq_fraction=cov["hq_fraction"],
+            modes_captured=int(cov["modes_captured"]),
+            n_modes=int(cov["n_modes"]),
+            reverse_kl=cov["reverse_kl"],
+        )

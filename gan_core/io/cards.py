@@ -1,0 +1,71 @@
+"""Model cards, typed: what every checkpoint's JSON card says, as attributes instead of string keys.
+
+The JSON files stay as they are (`checkpoints.read_card`); `ModelCard.load` reads one into fields that
+every family's card has, keeps the family's own fields in `extra`, and gives pages the numbers they
+quote (a lesson's prose reads its figures from here, so text and weights cannot drift apart).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from gan_core.io import checkpoints
+
+
+@dataclass
+class ModelCard:
+    kind: str
+    config: dict[str, Any] = field(default_factory=dict)  # the training settings
+    metrics: dict[str, Any] = field(default_factory=dict)  # the final evaluation
+    steps: int = 0
+    epochs: float = 0.0
+    wall_time_s: float = 0.0
+    architecture: str = ""
+    device: str = ""
+    threads: int | None = None
+    command: str = ""
+    date: str = ""
+    partial: bool = False  # a checkpoint written during training
+    status: str = ""
+    message: str = ""
+    torch: str = ""
+    platform: str = ""
+    resumed_from: dict[str, Any] | None = None
+    metrics_during_training: list[dict[str, Any]] = field(default_factory=list)
+    bars_met: bool | None = None  # CycleGAN: every bar of its evaluation passed
+    # fields some families add
+    dataset: str = ""
+    preset: str | None = None  # DCGAN, CGAN: the network preset
+    z_dim: int | None = None
+    conditioning: str | None = None  # CGAN
+    projection: bool | None = None
+    minibatch_std: bool | None = None
+    generator_weights: str = ""  # "G as trained", or its moving average
+    parameters: dict[str, int] = field(default_factory=dict)
+    loss_curves: dict[str, list[float]] = field(default_factory=dict)
+    averaged_from: list[dict[str, Any]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # anything else a card holds
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelCard":
+        known = {f.name for f in fields(cls)} - {"extra"}
+        return cls(**{k: v for k, v in data.items() if k in known},
+                   extra={k: v for k, v in data.items() if k not in known})
+
+    @classmethod
+    def load(cls, name: str | Path) -> "ModelCard":
+        return cls.from_dict(checkpoints.read_card(name))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {**{k: v for k, v in data.items() if k != "extra"}, **data["extra"]}
+
+    @property
+    def minutes(self) -> float:
+        """Training wall time, in minutes."""
+        return self.wall_time_s / 60.0
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        """A training setting: from `config`, else from the card's top level (older cards kept some there)."""
+        return self.config.get(name, getattr(self, name, None) if getattr(self, name, None) is not None else default)

@@ -22,6 +22,7 @@ from ui.live import (
     show_status,
 )
 from ui.resources import device_label, digit_classifier, require_mnist, training_device
+from ui.words import LOSS_TITLES
 
 KEY = "dcgan"
 PRETRAINED = str(paths.PRETRAINED / "dcgan_mnist")
@@ -155,7 +156,7 @@ def draw(snap) -> None:
         st.image(plots.inline_png(snap.grid), width=300)
     h = snap.history
     c1, c2 = st.columns(2)
-    c1.plotly_chart(plots.curves(h, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses", run.trainer.loss.title),
+    c1.plotly_chart(plots.curves(h, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses", LOSS_TITLES[run.trainer.loss.name]),
                     key=f"{KEY}_loss", width="stretch")
     c2.plotly_chart(plots.curves(h, {"d_real": "D(x)", "d_fake": "D(G(z)) before D update",
                                      "d_fake_after": "D(G(z)) after D update"}, "Discriminator scores",

@@ -11,6 +11,7 @@ from gan_core.families.toy.trainer import DistributionTrainer
 from gan_core.losses import LOSSES
 from ui import live
 from ui.plots import curves, histograms
+from ui.words import LOSS_TITLES
 
 KEY = "g1"
 RUN_KEY = "g1_run"
@@ -72,7 +73,7 @@ with st.expander("Settings (every option of the trainer)", expanded=False):
         d_act = st.selectbox("D activation", list(ACTIVATIONS), key=k("d_activation"))
     with c3:
         st.markdown("**Optimisation**")
-        loss = st.selectbox("Loss", list(LOSSES), key=k("loss"), format_func=lambda n: LOSSES[n].title)
+        loss = st.selectbox("Loss", list(LOSSES), key=k("loss"), format_func=LOSS_TITLES.get)
         optimizer = st.selectbox("Optimizer", list(OPTIMIZERS), key=k("optimizer"))
         lr_g = st.number_input("G learning rate", 1e-6, 1e4, key=k("lr_g"), format="%.1e")
         lr_d = st.number_input("D learning rate", 1e-6, 1e4, key=k("lr_d"), format="%.1e")

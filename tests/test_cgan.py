@@ -126,7 +126,7 @@ def test_cli_resume_with_an_ema_generator_ships_the_average(tmp_path):
     assert card["generator_weights"].startswith("exponential moving average") and card["config"]["ema"] == 0.99
     trainer = ConditionalImageGANTrainer(CGANConfig(preset="tiny", batch_size=32, ema=0.9, seed=1))
     trainer.step(3)
-    assert trainer.sampler is trainer.G_ema
+    assert trainer.sampler is trainer.ema.model
     G = trainer.sampler
     assert np.array_equal(trainer.sample_images(20, seed=4),
                           generate_conditional(G, cgan.balanced_labels(20).numpy(), seed=4))

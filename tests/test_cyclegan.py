@@ -21,36 +21,43 @@ from gan_core.families.cyclegan.evaluate import (
 )
 from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
 from gan_core.families.cyclegan.walkthrough import walk_through_iteration
+from gan_core.tricks.replay import Replay
 from tests.cli_runs import train_then_resume
 
 TINY = dict(width=8, blocks=1, batch_size=8, typeset_train=64, seed=3)
 
 
-def test_pair_packing_routes_each_domain_to_its_networks():
+def test_two_games_route_each_domain_to_its_networks():
+    """Game A: G_BA turns typeset inputs into fakes that D_A judges against real handwriting; game B the reverse."""
     trainer = CycleGANTrainer(CycleGANConfig(**TINY))
-    pair = trainer.sample_real(4)[0]
-    assert pair.shape == (4, 2, 28, 28)
+    game_a, game_b = trainer.games
+    real_a, cond = game_a.sample_real(4)
+    assert real_a.shape == (4, 1, 28, 28) and cond is None
     with torch.no_grad():
-        fake = trainer.G(pair)
-        assert torch.allclose(fake[:, :1], trainer.G.BA(pair[:, 1:]))  # G_BA(b) is a fake of domain A
-        assert torch.allclose(fake[:, 1:], trainer.G.AB(pair[:, :1]))
-        scores = trainer.D(pair)
-        assert scores.shape == (4, 2 * 7 * 7)  # two 7x7 PatchGAN maps
-        assert torch.allclose(scores[:, :49], trainer.D.A(pair[:, :1]).flatten(1))
+        b = game_a.sample_noise(4)
+        assert torch.allclose(game_a.generate(b, None), trainer.G.BA(b))
+        assert torch.allclose(game_b.generate(real_a, None), trainer.G.AB(real_a))
+        assert torch.allclose(game_a.discriminate(real_a, None), trainer.D.A(real_a))
+        assert game_b.discriminate(b, None).shape == (4, 1, 7, 7)  # a 7x7 PatchGAN map
+    before = {k: v.clone() for k, v in trainer.D.B.state_dict().items()}
+    trainer.step(2)
+    assert any(not torch.equal(v, before[k]) for k, v in trainer.D.B.state_dict().items())
 
 
-def test_generator_penalty_is_cycle_plus_identity_with_the_paper_ratio():
+def test_cycle_terms_are_cycle_plus_identity_with_the_paper_ratio():
+    """Two games (G_BA vs D_A, G_AB vs D_B) plus the cycle and identity terms at the paper's 2:1 ratio,
+    halved like the loop's LSGAN-style ½·MSE adversarial terms."""
     c = CycleGANConfig(**TINY)
     trainer = CycleGANTrainer(c)
-    z = trainer.sample_noise(4)
+    a, b = trainer.data_a.batch(4)[0], trainer.data_b.batch(4)[0]
     with torch.no_grad():
-        fake = trainer.G(z)
-        a, b = z[:, :1], z[:, 1:]
-        cycle = F.l1_loss(trainer.G.BA(fake[:, 1:]), a) + F.l1_loss(trainer.G.AB(fake[:, :1]), b)
+        fake_a, fake_b = trainer.G.BA(b), trainer.G.AB(a)
+        cycle = F.l1_loss(trainer.G.BA(fake_b), a) + F.l1_loss(trainer.G.AB(fake_a), b)
         identity = F.l1_loss(trainer.G.BA(a), a) + F.l1_loss(trainer.G.AB(b), b)
-        got = trainer.generator_penalty(z, fake, None)
+        got = trainer.cycle_terms.g_penalty(trainer, [b, a], [fake_a, fake_b], [None, None])
     assert c.identity_weight == 0.5 * c.cycle_weight == 5.0
-    assert torch.allclose(got, 0.25 * (10 * cycle + 5 * identity))
+    assert len(trainer.games) == 2
+    assert torch.allclose(got, 0.5 * (10 * cycle + 5 * identity))
 
 
 def test_semantic_term_asks_the_target_teacher_for_the_source_teachers_digit():
@@ -58,23 +65,22 @@ def test_semantic_term_asks_the_target_teacher_for_the_source_teachers_digit():
     teachers stay frozen and are not the readers that evaluate the translator."""
     c = CycleGANConfig(**TINY, semantic_weight=2.0, identity_weight=0.0)
     trainer = CycleGANTrainer(c)
-    teacher_a, teacher_b = trainer.teachers["A"], trainer.teachers["B"]
-    z = trainer.sample_noise(6)
-    fake = trainer.G(z)
-    a, b = z[:, :1], z[:, 1:]
-    got = trainer.generator_penalty(z, fake, None)
+    teacher_a, teacher_b = trainer.cycle_terms.teachers["A"], trainer.cycle_terms.teachers["B"]
+    a, b = trainer.data_a.batch(6)[0], trainer.data_b.batch(6)[0]
+    fake_a, fake_b = trainer.G.BA(b), trainer.G.AB(a)
+    got = trainer.cycle_terms.g_penalty(trainer, [b, a], [fake_a, fake_b], [None, None])
     with torch.no_grad():
-        cycle = F.l1_loss(trainer.G.BA(fake[:, 1:]), a) + F.l1_loss(trainer.G.AB(fake[:, :1]), b)
-        semantic = (F.cross_entropy(teacher_b(fake[:, 1:]), teacher_a(a).argmax(1))
-                    + F.cross_entropy(teacher_a(fake[:, :1]), teacher_b(b).argmax(1)))
-    assert torch.allclose(got.detach(), 0.25 * (10 * cycle + 2.0 * semantic), atol=1e-5)
+        cycle = F.l1_loss(trainer.G.BA(fake_b), a) + F.l1_loss(trainer.G.AB(fake_a), b)
+        semantic = (F.cross_entropy(teacher_b(fake_b), teacher_a(a).argmax(1))
+                    + F.cross_entropy(teacher_a(fake_a), teacher_b(b).argmax(1)))
+    assert torch.allclose(got.detach(), 0.5 * (10 * cycle + 2.0 * semantic), atol=1e-5)
     frozen = {k: v.clone() for k, v in teacher_a.state_dict().items()}
     trainer.step(2)
     assert all(torch.equal(v, frozen[k]) for k, v in teacher_a.state_dict().items())
     assert trainer.snapshot().losses["semantic"] > 0
     assert {TEACHERS["A"].name, TEACHERS["B"].name}.isdisjoint({CLASSIFIER_NAME.name, TYPESET_READER_NAME.name})
     assert teacher_a.head.in_features == 128 and teacher_a.body[0].out_channels != load_reader().body[0].out_channels
-    assert CycleGANTrainer(CycleGANConfig(**TINY)).teachers is None  # off by default
+    assert CycleGANTrainer(CycleGANConfig(**TINY)).cycle_terms.teachers is None  # off by default
 
 
 def test_a_few_steps_train_and_snapshot():
@@ -87,7 +93,8 @@ def test_a_few_steps_train_and_snapshot():
     assert any(not torch.equal(v, before[k]) for k, v in trainer.G.state_dict().items())
     for name in ("a", "ab", "aba", "b", "ba", "bab"):
         assert getattr(snap, name).shape == (8, 28, 28) and getattr(snap, name).dtype == np.uint8
-    assert 0 < len(trainer.replay) <= 50  # CycleGAN's pool of past translations is filling
+    pools = trainer.trick(Replay).buffers
+    assert sorted(pools) == [0, 1] and all(0 < len(p) <= 50 for p in pools.values())  # one pool per domain
     out = translate(trainer.G, snap.a, "AB")
     assert np.array_equal(out, snap.ab)  # eval-mode translation is what the snapshot shows
 

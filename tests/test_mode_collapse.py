@@ -19,8 +19,8 @@ from gan_core.families.toy.trainer import DistributionTrainer, Snapshot1D, Snaps
 from gan_core.losses import get_loss, gradient_penalty
 from gan_core.tricks.minibatch import MinibatchDiscrimination, MinibatchStd
 from gan_core.tricks.packing import pack
-from gan_core.tricks.replay import ReplayBuffer
-from gan_core.tricks.unrolling import swapped, unrolled_params
+from gan_core.tricks.replay import Replay, ReplayBuffer
+from gan_core.tricks.unrolling import Unrolling
 
 
 @pytest.fixture(autouse=True)
@@ -147,7 +147,7 @@ def test_pack_groups_consecutive_samples():
 def test_packed_discriminator_takes_m_samples():
     t = DistributionTrainer(small(pack=4))
     assert t.D[0].in_features == 8
-    assert t._judge(torch.zeros(32, 2)).shape == (8, 1)
+    assert t.judge(t.games[0], torch.zeros(32, 2)).shape == (8, 1)
 
 
 def test_minibatch_std_feature_sees_the_batch_spread():
@@ -175,7 +175,7 @@ def test_replay_buffer_fills_and_mixes():
     assert mixed.shape == (8, 2) and (mixed[:4] == 0).all() and (mixed[4:] > 0).all()
     t = DistributionTrainer(small(replay_size=64))
     t.step(10)
-    assert len(t.replay) == 40  # 1/8 of each fresh batch of 32 per D update
+    assert len(t.trick(Replay).buffers[0]) == 40  # 1/8 of each fresh batch of 32 per D update
 
 
 def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
@@ -192,8 +192,7 @@ def test_unrolled_parameters_depend_on_the_generator():
     t = DistributionTrainer(small(unroll_steps=3))
     t.step(2)  # give Adam some state
     t.D.requires_grad_(False)
-    params = unrolled_params(t.D, t.opt_d, 3, t._unrolled_objective,
-                                   lambda m: swapped(t, "D", m))
+    params = t.trick(Unrolling).lookahead(t, t.games[0])
     t.D.requires_grad_(True)
     moved = sum((params[k] - v).abs().sum() for k, v in t.D.named_parameters())
     assert float(moved.detach()) > 0

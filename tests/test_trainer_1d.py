@@ -6,6 +6,7 @@ import pytest
 
 from gan_core.families.toy.config import PRESETS_1D
 from gan_core.families.toy.trainer import DistributionTrainer
+from ui import words
 
 FAST_BUDGET = 1500  # iterations
 
@@ -39,7 +40,11 @@ def test_absurd_learning_rate_diverges_with_a_message(optimizer):
     before = {k: v.clone() for k, v in trainer.G.state_dict().items()}
     snap = trainer.step(100)
     assert snap.status == "diverged" and snap.diverged
-    assert "diverged" in snap.message and "learning rate" in snap.message
+    assert snap.divergence["reason"] in ("d_loss_not_finite", "g_loss_not_finite", "d_loss_huge", "g_loss_huge",
+                                         "samples_not_finite", "samples_huge")
+    assert snap.divergence["lr_g"] == 1e4 and snap.divergence["step"] == snap.step
+    said = words.divergence(snap.divergence)  # the page's words for it
+    assert "diverged" in said and "learning rate" in said and "10000" in said
     # the last good state is kept: weights finite and equal to the pre-divergence ones
     for k, v in trainer.G.state_dict().items():
         assert np.isfinite(v.numpy()).all() and (v == before[k]).all()

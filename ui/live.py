@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from ui import words
+
 TICK_SECONDS = 0.15  # training time per tick
 TICK_EVERY = 0.25  # seconds between ticks: about 4 redraws per second
 # Image GANs: one CPU iteration alone takes ~0.1 s and a redraw ships two image grids and charts,
@@ -117,5 +119,5 @@ def live_view(key: str, run: LiveRun, draw: Callable[[Any], None],
 def show_status(snap: Any) -> None:
     """Step counter and speed, or the divergence explanation."""
     if snap.diverged:
-        st.error(snap.message, icon=":material/error:")
+        st.error(words.divergence(snap.divergence), icon=":material/error:")
     st.caption(f"Step **{snap.step:,}** · {snap.steps_per_s:,.0f} steps/s · {snap.elapsed_s:.1f} s trained")

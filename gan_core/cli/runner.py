@@ -29,7 +29,7 @@ def make_card(family, trainer, device, metrics: dict, partial: bool) -> dict:
     return {"kind": trainer.kind, **family.card(trainer, metrics), "config": config_dict(trainer.config),
             "steps": trainer.step_count, "epochs": round(trainer.epoch, 3), "wall_time_s": round(trainer.elapsed, 1),
             "resumed_from": trainer.resumed_from, **environment(device), "partial": partial,
-            "status": trainer.status, "message": trainer.message, "metrics": metrics,
+            "status": trainer.status, "divergence": trainer.divergence, "metrics": metrics,
             "metrics_during_training": list(trainer.metrics_history)}
 
 
@@ -94,4 +94,6 @@ def _loop(trainer, total: int, opts, save_partial, on_eval, line) -> None:
     redraw(force=True)
     bar.close()
     if trainer.status == "diverged":
-        print(trainer.message, file=sys.stderr)
+        d = trainer.divergence
+        print(f"training diverged after step {d['step']} ({d['reason'].replace('_', ' ')}); the checkpoint keeps the "
+              f"last good weights. Lower the learning rates (G {d['lr_g']:g}, D {d['lr_d']:g}).", file=sys.stderr)

@@ -1,79 +1,43 @@
-"""The one GAN training loop (Goodfellow et al., Algorithm 1) and the 1-D trainer built on it.
+"""The one GAN training loop (Goodfellow et al., Algorithm 1), composed of games and tricks.
 
-A trainer owns G, D and their optimisers. `step(n)` runs n iterations, `train_for(seconds)` runs
-as many as fit in a time box; both return a Snapshot of plain data (numbers, lists, arrays)
-that the app draws, the CLI prints and the tests assert on. One iteration is:
+A trainer owns G, D and their optimisers, one or more games (core/game.py) and a list of tricks
+(tricks/): replay, packing, label noise, Lipschitz constraints, unrolling, an EMA of G, CycleGAN's
+extra terms. `step(n)` runs n iterations, `train_for(seconds)` as many as fit in a time box; both
+return a Snapshot of plain data. One iteration is:
 
-    k times:  D update on a real batch and a detached fake batch
-    g times:  G update through the frozen D
+    k times:  D update on a real and a detached fake batch of every game
+    g times:  G update through the frozen D, over every game
 
 Divergence (non-finite or exploding losses or samples) never raises: the trainer restores the
-last good weights, sets status "diverged" and explains why in `message`.
+last good weights, sets status "diverged" and records why as a reason code with numbers.
 """
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 from torch import nn
 
+from gan_core import tricks as tricks_
 from gan_core.core.config import OPTIMIZERS, TrainConfig
-from gan_core.losses import get_loss, gradient_penalty
-from gan_core.tricks.packing import pack
-from gan_core.tricks.replay import ReplayBuffer
-from gan_core.tricks.unrolling import WithParams, swapped, unrolled_params
+from gan_core.core.game import Game
+from gan_core.core.snapshot import History, Snapshot
+from gan_core.losses import get_loss
 
 EXPLODED = 1e6  # |loss| or |sample| beyond this counts as divergence
-
-
-@dataclass(kw_only=True)
-class Snapshot:
-    """Plain-data state of a trainer after a chunk of training."""
-
-    step: int
-    status: str  # "ready" | "training" | "diverged"
-    message: str
-    elapsed_s: float
-    steps_per_s: float
-    d_loss: float
-    g_loss: float
-    d_real: float  # mean D(x) (a probability, or the critic's score)
-    d_fake: float  # mean D(G(z)) in the D update (before it)
-    d_fake_after: float = math.nan  # mean D(G(z)) in the G update, i.e. after the D update
-    history: dict[str, list[float]] = field(default_factory=dict)
-
-    @property
-    def diverged(self) -> bool:
-        return self.status == "diverged"
-
-
-class History:
-    """Training curves, one point per chunk; thinned so that the live charts stay light."""
-
-    def __init__(self, max_points: int = 2000):
-        self.max_points = max_points
-        self.data: dict[str, list[float]] = {}
-
-    def record(self, **values: float) -> None:
-        for key, value in values.items():
-            self.data.setdefault(key, []).append(float(value))
-        if len(self.data["step"]) > self.max_points:
-            self.data = {k: v[::2] for k, v in self.data.items()}
-
-    def copy(self) -> dict[str, list[float]]:
-        return {k: list(v) for k, v in self.data.items()}
 
 
 class GANTrainer:
     """The GAN loop. Subclasses supply data, noise and the snapshot's view of the model."""
 
     chunk = 25  # iterations between history points in step(n)
+    kind = "gan"  # the model card's kind
+    architecture_fields: tuple[str, ...] = ()  # config fields a checkpoint's networks depend on
 
     def __init__(self, config: TrainConfig, generator: nn.Module, discriminator: nn.Module,
-                 device: torch.device | str = "cpu"):
+                 device: torch.device | str = "cpu", games: list[Game] | None = None):
         config.validate()
         self.config = config
         self.device = torch.device(device)
@@ -83,20 +47,23 @@ class GANTrainer:
         self.opt_g = OPTIMIZERS[config.optimizer](self.G.parameters(), config.lr_g, config)
         self.opt_d = OPTIMIZERS[config.optimizer](self.D.parameters(), config.lr_d, config)
         self.torch_gen = torch.Generator(device=self.device).manual_seed(config.seed)
-        self.step_count = 0
-        self.elapsed = 0.0
+        self.games = games or [Game(self.sample_real, self.sample_noise, self.sample_condition, self.generate,
+                                    self.discriminate)]
+        self.tricks = tricks_.from_config(config, self.loss)
+        self.step_count, self.elapsed, self._rate = 0, 0.0, 0.0
         self.resumed_from: dict[str, Any] | None = None  # the run this one continues (see load_state_dict)
-        self.status = "ready"
-        self.message = ""
+        self.status, self.divergence = "ready", None
         self.history = History()
-        self._last = {"d_loss": math.nan, "g_loss": math.nan, "d_real": math.nan, "d_fake": math.nan,
-                      "d_fake_after": math.nan}
-        self._rate = 0.0
+        self._last = dict.fromkeys(("d_loss", "g_loss", "d_real", "d_fake", "d_fake_after"), math.nan)
         self._good = self._capture()
-        self.replay = ReplayBuffer(config.replay_size) if config.replay_size > 0 else None
         self.schedulers = [torch.optim.lr_scheduler.LambdaLR(o, self.lr_factor) for o in (self.opt_g, self.opt_d)
                            ] if config.lr_half_life > 0 else []
 
+    def trick(self, kind: type) -> Any:
+        """The plugged-in trick of a type, or None."""
+        return next((t for t in self.tricks if isinstance(t, kind)), None)
+
+    # --- the learning-rate schedule -----------------------------------------------------------
     def lr_factor(self, iteration: int) -> float:
         """The learning rates' multiplier after `iteration` iterations: 1 for the first lr_decay_start,
         then halving every lr_half_life iterations."""
@@ -110,10 +77,7 @@ class GANTrainer:
             for group, base in zip(sched.optimizer.param_groups, sched.base_lrs):
                 group["lr"] = base * self.lr_factor(iteration)
 
-    # --- state: what a checkpoint keeps and a resumed run restores --------------------------
-    kind = "gan"  # the model card's kind
-    architecture_fields: tuple[str, ...] = ()  # config fields a checkpoint's networks depend on
-
+    # --- state: what a checkpoint keeps and a resumed run restores ------------------------------
     def networks(self) -> dict[str, nn.Module]:
         """The networks a checkpoint stores, by name."""
         return {"G": self.G, "D": self.D}
@@ -132,10 +96,10 @@ class GANTrainer:
         self.elapsed = float(state.get("elapsed_s", 0.0))
         self.resumed_from = state.get("resumed_from")
         self.continue_schedule(self.step_count)
-        self.status, self.message = "ready", ""
+        self.status, self.divergence = "ready", None
         self._good = self._capture()
 
-    # --- hooks for subclasses -------------------------------------------------------------
+    # --- hooks of the default game, for subclasses ------------------------------------------------
     def sample_real(self, n: int) -> tuple[torch.Tensor, Any]:
         """A real batch and its condition (None for unconditional models)."""
         raise NotImplementedError
@@ -153,111 +117,95 @@ class GANTrainer:
     def discriminate(self, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
         return self.D(x) if cond is None else self.D(x, cond)
 
-    def generator_penalty(self, z: Any, fake: torch.Tensor, cond: Any) -> torch.Tensor | None:
-        """Extra terms of G's loss beyond fooling D (e.g. CycleGAN's cycle and identity losses)."""
-        return None
-
     def snapshot(self) -> Snapshot:
         return Snapshot(**self._base_fields())
 
     def check_samples(self) -> str | None:
-        """A reason to stop if the generator's outputs have blown up, else None."""
+        """A reason code if the generator's outputs have blown up, else None."""
         return None
 
     def history_extras(self) -> dict[str, float]:
         """Extra numbers recorded in the history at each chunk (e.g. modes captured)."""
         return {}
 
-    # --- the loop -----------------------------------------------------------------------
-    def _real_target(self, shape) -> torch.Tensor:
-        c = self.config
-        target = torch.full(shape, 1.0 - c.label_smoothing, device=self.device)
-        if c.label_flip > 0:
-            flip = torch.rand(shape, generator=self.torch_gen, device=self.device) < c.label_flip
-            target = target.masked_fill(flip, 0.0)
-        return target
+    # --- one iteration ------------------------------------------------------------------------------
+    def judge(self, game: Game, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
+        """D's raw outputs on a batch, as the tricks present it (packing groups samples)."""
+        for t in self.tricks:
+            x = t.judge_input(x, cond)
+        return game.discriminate(x, cond)
 
-    def _judge(self, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
-        """D's output on a batch; with packing (PacGAN) on groups of m samples."""
-        m = self.config.pack
-        if m > 1:
-            if cond is not None:
-                raise ValueError("packing is only supported for unconditional GANs")
-            x = pack(x, m)
-        return self.discriminate(x, cond)
-
-    def _d_objective(self, real: torch.Tensor, fake: torch.Tensor, cond: Any, penalty: bool = True):
-        """D's loss on a real and a fake batch (+ the gradient penalty), and D's raw outputs."""
-        real_out = self._judge(real, cond)
-        fake_out = self._judge(fake, cond)
-        loss = self.loss.d_loss(real_out, fake_out, self._real_target(real_out.shape))
-        if penalty and self.loss.gradient_penalty and self.config.gp_weight > 0:
-            loss = loss + self.config.gp_weight * gradient_penalty(
-                lambda x: self._judge(x, cond), real, fake, self.torch_gen)
+    def d_objective(self, game: Game, real: torch.Tensor, fake: torch.Tensor, cond: Any, penalty: bool = True):
+        """D's loss on a real and a fake batch (+ the tricks' penalties), and D's raw outputs."""
+        real_out, fake_out = self.judge(game, real, cond), self.judge(game, fake, cond)
+        target = torch.ones_like(real_out)
+        for t in self.tricks:
+            target = t.real_target(self, target)
+        loss = self.loss.d_loss(real_out, fake_out, target)
+        for t in self.tricks if penalty else ():
+            extra = t.d_penalty(self, game, real, fake, cond)
+            loss = loss if extra is None else loss + extra
         return loss, real_out, fake_out
 
     def _d_update(self):
-        c = self.config
-        real, cond = self.sample_real(c.batch_size)
-        with torch.no_grad():
-            fake = self.generate(self.sample_noise(c.batch_size), cond)
-        if self.replay is not None:  # experience replay: part of the fake batch comes from the past
-            fresh = fake
-            fake = self.replay.mix(fresh, c.replay_fraction, self.torch_gen)
-            self.replay.push(fresh[: max(1, len(fresh) // 8)], self.torch_gen)
-        loss, real_out, fake_out = self._d_objective(real, fake, cond)
+        bs, losses, real_scores, fake_scores = self.config.batch_size, [], [], []
+        for i, game in enumerate(self.games):
+            real, cond = game.sample_real(bs)
+            with torch.no_grad():
+                fake = game.generate(game.sample_noise(bs), cond)
+            for t in self.tricks:
+                fake = t.fake_for_d(self, i, fake)
+            loss, real_out, fake_out = self.d_objective(game, real, fake, cond)
+            losses.append(loss)
+            real_scores.append(self.loss.score(real_out.detach()).mean())
+            fake_scores.append(self.loss.score(fake_out.detach()).mean())
+        loss = sum(losses)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
-        if self.loss.clip_weights:
-            with torch.no_grad():
-                for p in self.D.parameters():
-                    p.clamp_(-c.clip_value, c.clip_value)
-        return loss.detach(), self.loss.score(real_out.detach()).mean(), self.loss.score(fake_out.detach()).mean()
+        for t in self.tricks:
+            t.after_d_step(self)
+        return loss.detach(), torch.stack(real_scores).mean(), torch.stack(fake_scores).mean()
 
     def _g_update(self):
-        c = self.config
-        cond = self.sample_condition(c.batch_size)  # generate for the same label distribution
-        z = self.sample_noise(c.batch_size)
-        fake = self.generate(z, cond)
-        if c.unroll_steps > 0:  # unrolled GAN: judge the fakes by D as it will be k updates ahead
-            params = unrolled_params(
-                self.D, self.opt_d, c.unroll_steps, self._unrolled_objective,
-                lambda module: swapped(self, "D", module),
-                clip=c.clip_value if self.loss.clip_weights else None)
-            with swapped(self, "D", WithParams(self.D, params)):
-                fake_out = self._judge(fake, cond)
-        else:
-            fake_out = self._judge(fake, cond)
-        loss = self.loss.g_loss(fake_out)
-        penalty = self.generator_penalty(z, fake, cond)
-        if penalty is not None:
-            loss = loss + penalty
+        bs, noises, fakes, conds, losses, scores = self.config.batch_size, [], [], [], [], []
+        for game in self.games:
+            cond = game.sample_condition(bs)  # generate for the same label distribution as the data
+            z = game.sample_noise(bs)
+            fake = game.generate(z, cond)
+            fake_out = next((out for t in self.tricks if (out := t.judge_fakes(self, game, fake, cond)) is not None),
+                            None)
+            fake_out = self.judge(game, fake, cond) if fake_out is None else fake_out
+            losses.append(self.loss.g_loss(fake_out))
+            scores.append(self.loss.score(fake_out.detach()).mean())
+            noises.append(z)
+            fakes.append(fake)
+            conds.append(cond)
+        loss = sum(losses)
+        for t in self.tricks:
+            extra = t.g_penalty(self, noises, fakes, conds)
+            loss = loss if extra is None else loss + extra
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
-        return loss.detach(), self.loss.score(fake_out.detach()).mean()
-
-    def _unrolled_objective(self) -> torch.Tensor:
-        """D's loss for one look-ahead step: fakes stay attached to G (no gradient penalty)."""
-        real, cond = self.sample_real(self.config.batch_size)
-        fake = self.generate(self.sample_noise(self.config.batch_size), cond)
-        return self._d_objective(real, fake, cond, penalty=False)[0]
+        return loss.detach(), torch.stack(scores).mean()
 
     def _iteration(self) -> torch.Tensor:
-        c = self.config
-        for _ in range(c.d_steps):
+        for _ in range(self.config.d_steps):
             d_loss, d_real, d_fake = self._d_update()
         self.D.requires_grad_(False)  # frozen: gradients flow through D to G, D is not updated
         try:
-            for _ in range(c.g_steps):
+            for _ in range(self.config.g_steps):
                 g_loss, d_fake_after = self._g_update()
         finally:
             self.D.requires_grad_(True)
         for scheduler in self.schedulers:
             scheduler.step()
+        for t in self.tricks:
+            t.after_iteration(self)
         return torch.stack([d_loss, g_loss, d_real, d_fake, d_fake_after])
 
+    # --- chunks of iterations -------------------------------------------------------------------------
     def _run_chunk(self, n: int | None, deadline: float | None) -> bool:
         """Run up to n iterations (or until the deadline); False if training diverged."""
         if self.status == "diverged":
@@ -269,20 +217,13 @@ class GANTrainer:
             stats_list.append(self._iteration())
         dt = time.perf_counter() - start
         values = torch.stack(stats_list).float().cpu()
-        done = len(stats_list)
-        if not torch.isfinite(values).all() or values[:, :2].abs().max() > EXPLODED:
-            bad = values[:, :2]
-            which = "discriminator" if not torch.isfinite(bad[:, 0]).all() or bad[:, 0].abs().max() > EXPLODED else "generator"
-            return self._diverge(f"the {which} loss became {'NaN or infinite' if not torch.isfinite(bad).all() else 'huge'}")
-        reason = self.check_samples()
+        reason = _loss_trouble(values[:, :2]) or self.check_samples()
         if reason:
             return self._diverge(reason)
-        self.step_count += done
+        self.step_count += len(stats_list)
         self.elapsed += dt
-        self._rate = done / dt if dt > 0 else 0.0
-        d_loss, g_loss, d_real, d_fake, d_fake_after = values.mean(0).tolist()
-        self._last = {"d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake,
-                      "d_fake_after": d_fake_after}
+        self._rate = len(stats_list) / dt if dt > 0 else 0.0
+        self._last = dict(zip(self._last, values.mean(0).tolist()))
         self.history.record(step=self.step_count, **self._last, **self.history_extras())
         self._good = self._capture()
         return True
@@ -308,24 +249,29 @@ class GANTrainer:
         self._run_chunk(None, time.perf_counter() + seconds)
         return self.snapshot()
 
-    # --- divergence ----------------------------------------------------------------------
+    # --- divergence --------------------------------------------------------------------------------------
     def _capture(self) -> dict[str, dict[str, torch.Tensor]]:
         return {name: {k: v.detach().clone() for k, v in net.state_dict().items()}
                 for name, net in (("G", self.G), ("D", self.D))}
 
     def _diverge(self, reason: str) -> bool:
-        c = self.config
         self.G.load_state_dict(self._good["G"])
         self.D.load_state_dict(self._good["D"])
         self.status = "diverged"
-        self.message = (
-            f"Training diverged after step {self.step_count}: {reason}. "
-            f"This usually means a learning rate is too high (G {c.lr_g:g}, D {c.lr_d:g}). "
-            f"The last good state (step {self.step_count}) is kept; lower the learning rate and press Reset."
-        )
+        self.divergence = {"reason": reason, "step": self.step_count, "lr_g": self.config.lr_g,
+                           "lr_d": self.config.lr_d}
         return False
 
     def _base_fields(self) -> dict[str, Any]:
-        return {"step": self.step_count, "status": self.status, "message": self.message,
-                "elapsed_s": self.elapsed, "steps_per_s": self._rate,
-                "history": self.history.copy(), **self._last}
+        return {"step": self.step_count, "status": self.status, "divergence": self.divergence,
+                "elapsed_s": self.elapsed, "steps_per_s": self._rate, "history": self.history.copy(), **self._last}
+
+
+def _loss_trouble(losses: torch.Tensor) -> str | None:
+    """A reason code if D's or G's loss (columns 0 and 1) became non-finite or exploded."""
+    for col, who in ((0, "d"), (1, "g")):
+        if not torch.isfinite(losses[:, col]).all():
+            return f"{who}_loss_not_finite"
+        if losses[:, col].abs().max() > EXPLODED:
+            return f"{who}_loss_huge"
+    return None

@@ -88,7 +88,6 @@ class ClassifierConfig:
 class ClassifierSnapshot:
     step: int
     status: str
-    message: str
     elapsed_s: float
     steps_per_s: float
     loss: float
@@ -134,7 +133,7 @@ class ClassifierTrainer:
         self.step_count, self.elapsed, self._rate = 0, 0.0, 0.0
         self._loss, self._acc = math.nan, math.nan
         self.history: dict[str, list[float]] = {"step": [], "loss": []}
-        self.status, self.message = "ready", ""
+        self.status, self.divergence = "ready", None
         self.resumed_from: dict | None = None
         self.metrics_history: list[dict] = []
 
@@ -203,7 +202,7 @@ class ClassifierTrainer:
         return self.snapshot()
 
     def snapshot(self) -> ClassifierSnapshot:
-        return ClassifierSnapshot(step=self.step_count, status="training", message="", elapsed_s=self.elapsed,
+        return ClassifierSnapshot(step=self.step_count, status="training", elapsed_s=self.elapsed,
                                   steps_per_s=self._rate, loss=self._loss, train_acc=self._acc,
                                   epoch=self.data.epoch_progress, history={k: list(v) for k, v in self.history.items()})
 

@@ -28,7 +28,8 @@ class ModelCard:
     date: str = ""
     partial: bool = False  # a checkpoint written during training
     status: str = ""
-    message: str = ""
+    message: str = ""  # older cards: why a run diverged, in words
+    divergence: dict[str, Any] | None = None  # why a run diverged: a reason code and numbers
     torch: str = ""
     platform: str = ""
     resumed_from: dict[str, Any] | None = None

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import torch
 
+from gan_core.tricks.base import Trick
+
 
 # --- experience replay ---------------------------------------------------------------------
 class ReplayBuffer:
@@ -38,3 +40,17 @@ class ReplayBuffer:
             return fake
         idx = torch.randint(0, self.size, (n_old,), generator=gen, device=fake.device)
         return torch.cat([fake[:len(fake) - n_old], self.data[idx]])
+
+
+class Replay(Trick):
+    """Part of D's fake batch comes from a buffer of past fakes (one buffer per game)."""
+
+    def __init__(self, size: int, fraction: float):
+        self.size, self.fraction = size, fraction
+        self.buffers: dict[int, ReplayBuffer] = {}
+
+    def fake_for_d(self, trainer, game: int, fake: torch.Tensor) -> torch.Tensor:
+        buffer = self.buffers.setdefault(game, ReplayBuffer(self.size))
+        mixed = buffer.mix(fake, self.fraction, trainer.torch_gen)
+        buffer.push(fake[: max(1, len(fake) // 8)], trainer.torch_gen)
+        return mixed

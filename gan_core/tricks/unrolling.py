@@ -8,6 +8,8 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from gan_core.tricks.base import Trick
+
 
 # --- unrolled GAN ----------------------------------------------------------------------------
 class WithParams(nn.Module):
@@ -73,3 +75,25 @@ def swapped(owner, attr: str, module: nn.Module):
         yield
     finally:
         setattr(owner, attr, old)
+
+
+class Unrolling(Trick):
+    """G's loss is taken under D as it will be after `steps` more (differentiable) updates."""
+
+    def __init__(self, steps: int, clip: float | None = None):
+        self.steps, self.clip = steps, clip
+
+    def lookahead(self, trainer, game) -> dict[str, torch.Tensor]:
+        """D's parameters `steps` updates ahead, as functions of G's weights."""
+        def objective() -> torch.Tensor:  # D's loss on fresh batches, fakes attached to G, no penalty
+            real, cond = game.sample_real(trainer.config.batch_size)
+            fake = game.generate(game.sample_noise(trainer.config.batch_size), cond)
+            return trainer.d_objective(game, real, fake, cond, penalty=False)[0]
+
+        return unrolled_params(trainer.D, trainer.opt_d, self.steps, objective,
+                               lambda module: swapped(trainer, "D", module), clip=self.clip)
+
+    def judge_fakes(self, trainer, game, fake: torch.Tensor, cond) -> torch.Tensor:
+        params = self.lookahead(trainer, game)
+        with swapped(trainer, "D", WithParams(trainer.D, params)):
+            return trainer.judge(game, fake, cond)

@@ -58,7 +58,7 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
 
     def _calibration_forward(self, gen: torch.Generator) -> None:
         labels = torch.randint(0, 10, (256,), generator=gen).to(self.device)
-        self.G_ema(torch.randn(256, self.config.z_dim, generator=gen).to(self.device), labels)
+        self.ema.model(torch.randn(256, self.config.z_dim, generator=gen).to(self.device), labels)
 
     @torch.no_grad()
     def _generate_eval(self, z: torch.Tensor, labels: torch.Tensor | None = None,

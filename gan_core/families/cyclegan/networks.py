@@ -85,21 +85,18 @@ class PatchDiscriminator(nn.Module):
 
 
 class GeneratorPair(nn.Module):
+    """G_AB (handwritten -> typeset) and G_BA, held together so that a checkpoint stores both."""
+
     def __init__(self, width: int, blocks: int, skips: bool = True):
         super().__init__()
         self.AB, self.BA = DigitGenerator(width, blocks, skips), DigitGenerator(width, blocks, skips)
 
-    def forward(self, pair: torch.Tensor) -> torch.Tensor:
-        a, b = pair[:, :1], pair[:, 1:]
-        return torch.cat([self.BA(b), self.AB(a)], 1)
-
 
 class DiscriminatorPair(nn.Module):
+    """D_A (judges handwriting) and D_B (judges type), held together so that a checkpoint stores both."""
+
     def __init__(self, width: int, patch: str = "large", blur: float = 0.0):
         super().__init__()
         self.A, self.B = PatchDiscriminator(width, patch, blur), PatchDiscriminator(width, patch, blur)
-
-    def forward(self, pair: torch.Tensor) -> torch.Tensor:
-        return torch.cat([self.A(pair[:, :1]).flatten(1), self.B(pair[:, 1:]).flatten(1)], 1)
 
 

@@ -1,12 +1,9 @@
 """CycleGAN between handwritten (A: MNIST) and typeset (B: rendered) digits, on the one GAN loop.
 
-The two generators and two discriminators are packed so that training.GANTrainer runs them
-unchanged: a batch is a pair of images stacked on the channel axis, [a | b].
-  G([a | b]) = [G_BA(b) | G_AB(a)]          (translations, in the domain order A, B)
-  D([x_A | x_B]) = [D_A(x_A) | D_B(x_B)]    (PatchGAN maps, flattened and joined)
-so the least-squares loss trains both discriminators (real = 1, translated = 0) and the
-generators' adversarial term; `generator_penalty` adds the cycle and identity terms; the
-replay buffer is CycleGAN's pool of 50 past translations.
+Two games: G_BA against D_A (input: a typeset digit b, real: a handwritten a) and G_AB against D_B.
+The least-squares loss trains both discriminators (real = 1, translated = 0) and both generators'
+adversarial terms; the CycleTerms trick adds the cycle, identity and semantic terms; the replay
+trick is CycleGAN's pool of 50 past translations per domain.
 """
 from __future__ import annotations
 
@@ -15,12 +12,14 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from gan_core.core.loop import GANTrainer, Snapshot
+from gan_core.core.game import Game
+from gan_core.core.loop import GANTrainer
+from gan_core.core.snapshot import Snapshot
 from gan_core.data.mnist import DeviceDataset, load_mnist, to_float, to_uint8
 from gan_core.data.typeset import typeset_digits
 from gan_core.families.cyclegan.config import TEACHERS, CycleGANConfig
+from gan_core.families.cyclegan.cycle_terms import CycleTerms
 from gan_core.families.cyclegan.networks import (
     DIRECTIONS,
     DiscriminatorPair,
@@ -47,6 +46,10 @@ def build(config: CycleGANConfig) -> tuple[GeneratorPair, DiscriminatorPair]:
             DiscriminatorPair(config.d_width, config.d_patch, config.d_blur))
 
 
+def _unconditional(n: int) -> None:
+    return None
+
+
 class CycleGANTrainer(GANTrainer):
     kind = "cyclegan"
     architecture_fields = ("width", "blocks", "skips", "d_width", "d_patch", "d_blur")
@@ -54,7 +57,11 @@ class CycleGANTrainer(GANTrainer):
     def __init__(self, config: CycleGANConfig, device: torch.device | str = "cpu"):
         config.validate()
         G, D = build(config)
-        super().__init__(config, G, D, device)
+        games = [Game(self._real("a"), self._real_images("b"), _unconditional, lambda z, c: self.G.BA(z),
+                      lambda x, c: self.D.A(x)),
+                 Game(self._real("b"), self._real_images("a"), _unconditional, lambda z, c: self.G.AB(z),
+                      lambda x, c: self.D.B(x))]
+        super().__init__(config, G, D, device, games=games)
         self.data_a = DeviceDataset.mnist("train", self.device, seed=config.seed)
         b_images, _ = typeset_digits(config.typeset_train, seed=config.seed + 1)
         self.data_b = DeviceDataset(b_images, None, self.device, seed=config.seed + 1)
@@ -62,14 +69,16 @@ class CycleGANTrainer(GANTrainer):
         fixed_b, _ = typeset_digits(8, seed=10_000 + config.seed)
         self.fixed_a = to_float(test_a[:8]).to(self.device)
         self.fixed_b = to_float(fixed_b).to(self.device)
-        self.terms = {"cycle": float("nan"), "identity": float("nan"), "semantic": float("nan")}
         self.epochs_before = 0.0  # MNIST epochs of the run this one resumed
         self.metrics_history: list[dict[str, Any]] = []  # periodic evaluations (the CLI's)
-        self.teachers = None
+        teachers = None
         if config.semantic_weight > 0:
             from gan_core.eval.readers import load_reader
 
-            self.teachers = {d: load_reader(name, self.device).requires_grad_(False) for d, name in TEACHERS.items()}
+            teachers = {d: load_reader(name, self.device).requires_grad_(False) for d, name in TEACHERS.items()}
+        self.cycle_terms = CycleTerms(config.cycle_weight, config.identity_weight, config.semantic_weight,
+                                      config.cycle_noise, teachers)
+        self.tricks.append(self.cycle_terms)
 
     @property
     def epoch(self) -> float:
@@ -87,46 +96,15 @@ class CycleGANTrainer(GANTrainer):
         self.epochs_before = float(state.get("epochs", 0.0))
         self.metrics_history = list(state.get("metrics_history", []))
 
-    def _pair(self, n: int) -> torch.Tensor:
-        return torch.cat([self.data_a.batch(n)[0], self.data_b.batch(n)[0]], 1)
+    def _real_images(self, domain: str):
+        return lambda n: (self.data_a if domain == "a" else self.data_b).batch(n)[0]
 
-    def sample_real(self, n: int):
-        return self._pair(n), None
-
-    def sample_condition(self, n: int) -> None:
-        return None
-
-    def sample_noise(self, n: int) -> torch.Tensor:
-        return self._pair(n)  # a CycleGAN's "noise" is an image of the other domain
-
-    def _semantic(self, a: torch.Tensor, b: torch.Tensor, fake_a: torch.Tensor, fake_b: torch.Tensor) -> torch.Tensor:
-        """Cross-entropy of the target teacher on each translation against the source teacher's reading."""
-        if self.teachers is None:
-            return a.new_zeros(())
-        with torch.no_grad():
-            y_a, y_b = self.teachers["A"](a).argmax(1), self.teachers["B"](b).argmax(1)
-        return F.cross_entropy(self.teachers["B"](fake_b), y_a) + F.cross_entropy(self.teachers["A"](fake_a), y_b)
-
-    def generator_penalty(self, z: torch.Tensor, fake: torch.Tensor, cond: Any) -> torch.Tensor:
-        """λ·cycle + λ_id·identity (+ λ_sem·semantic), scaled by 1/4 to match the loop's least-squares term.
-
-        The loop's G loss is 0.5·mean over both discriminators' patches, i.e. a quarter of
-        CycleGAN's MSE_A + MSE_B; scaling these terms the same way keeps the paper's ratios.
-        """
-        c = self.config
-        a, b = z[:, :1], z[:, 1:]
-        fake_a, fake_b = fake[:, :1], fake[:, 1:]
-        semantic = self._semantic(a, b, fake_a, fake_b)
-        if c.cycle_noise > 0:  # hide nothing in faint patterns: the round trip must work from what is visible
-            fake_a = fake_a + c.cycle_noise * torch.randn_like(fake_a)
-            fake_b = fake_b + c.cycle_noise * torch.randn_like(fake_b)
-        cycle = F.l1_loss(self.G.BA(fake_b), a) + F.l1_loss(self.G.AB(fake_a), b)
-        identity = F.l1_loss(self.G.BA(a), a) + F.l1_loss(self.G.AB(b), b) if c.identity_weight > 0 else cycle * 0
-        self.terms = {"cycle": cycle.detach(), "identity": identity.detach(), "semantic": semantic.detach()}
-        return 0.25 * (c.cycle_weight * cycle + c.identity_weight * identity + c.semantic_weight * semantic)
+    def _real(self, domain: str):
+        images = self._real_images(domain)
+        return lambda n: (images(n), None)
 
     def history_extras(self) -> dict[str, float]:
-        return {k: float(v) for k, v in self.terms.items()}
+        return {k: float(v) for k, v in self.cycle_terms.last.items()}
 
     @torch.no_grad()
     def translate(self, images: np.ndarray | torch.Tensor, direction: str) -> np.ndarray:
@@ -146,7 +124,7 @@ class CycleGANTrainer(GANTrainer):
             self.G.train()
         return CycleSnapshot(**self._base_fields(), a=to_uint8(self.fixed_a), ab=to_uint8(ab), aba=to_uint8(aba),
                              b=to_uint8(self.fixed_b), ba=to_uint8(ba), bab=to_uint8(bab),
-                             cycle_l1=float(cycle), losses={k: float(v) for k, v in self.terms.items()})
+                             cycle_l1=float(cycle), losses=self.history_extras())
 
 
 @torch.no_grad()

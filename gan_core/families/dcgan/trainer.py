@@ -8,7 +8,6 @@ D(x), D(G(z)) before and after the D update, images/s, the epoch, and the latest
 from __future__ import annotations
 
 import contextlib
-import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,13 +15,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from gan_core.core.loop import EXPLODED, GANTrainer, Snapshot
+from gan_core.core.loop import EXPLODED, GANTrainer
+from gan_core.core.snapshot import Snapshot
 from gan_core.data.mnist import DeviceDataset, to_uint8
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.sample import generate_images
 from gan_core.io.images import tile
 from gan_core.tricks.averaging import recalibrate_batchnorm
+from gan_core.tricks.ema import EMA
 
 
 @dataclass(kw_only=True)
@@ -58,32 +59,24 @@ class ImageGANTrainer(GANTrainer):
         self.metrics: dict[str, Any] | None = None
         self.metrics_history: list[dict[str, Any]] = []
         self.epochs_before = 0.0  # epochs of the run this one resumed (the data stream restarts at 0)
-        ema = getattr(config, "ema", 0.0)  # subclasses' configs may not have the option
-        self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False) if ema > 0 else None
+        self.ema = EMA(self.G, config.ema) if getattr(config, "ema", 0.0) > 0 else None
+        if self.ema is not None:
+            self.tricks.append(self.ema)
         self._ema_calibrated = -1
-
-    # --- the loop, extended (not copied): an EMA of G's weights after every iteration ----------
-    def _iteration(self) -> torch.Tensor:
-        out = super()._iteration()
-        if self.G_ema is not None:
-            with torch.no_grad():
-                for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
-                    p_ema.lerp_(p, 1.0 - self.config.ema)  # only set when config.ema > 0
-        return out
 
     @property
     def sampler(self) -> torch.nn.Module:
         """The generator to sample from: G, or its EMA with batch-norm statistics measured for it."""
-        if self.G_ema is None:
+        if self.ema is None:
             return self.G
         if self._ema_calibrated != self.step_count:
-            recalibrate_batchnorm(self.G_ema, self._calibration_forward, seed=self.config.seed + 11)
+            recalibrate_batchnorm(self.ema.model, self._calibration_forward, seed=self.config.seed + 11)
             self._ema_calibrated = self.step_count
-        return self.G_ema
+        return self.ema.model
 
     def _calibration_forward(self, gen: torch.Generator) -> None:
         """One fresh batch through the EMA generator, to re-measure its batch norms."""
-        self.G_ema(torch.randn(256, self.config.z_dim, generator=gen).to(self.device))
+        self.ema.model(torch.randn(256, self.config.z_dim, generator=gen).to(self.device))
 
     def networks(self) -> dict[str, torch.nn.Module]:
         """G is the generator samples come from: the EMA when there is one."""
@@ -98,8 +91,8 @@ class ImageGANTrainer(GANTrainer):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """As the loop's; an EMA generator starts from the loaded G."""
         super().load_state_dict(state)
-        if self.G_ema is not None:
-            self.G_ema.load_state_dict(self.G.state_dict())
+        if self.ema is not None:
+            self.ema.restart()
         self.epochs_before = float(state.get("epochs", 0.0))
         self.metrics_history = list(state.get("metrics_history", []))
         self._grid_cache = None
@@ -134,9 +127,9 @@ class ImageGANTrainer(GANTrainer):
     def check_samples(self) -> str | None:
         probe = self._generate_eval(self.fixed_noise)
         if not torch.isfinite(probe).all():
-            return "the generator's images became NaN or infinite"
+            return "samples_not_finite"
         if probe.abs().max() > EXPLODED:
-            return "the generator's images exploded"
+            return "samples_huge"
         return None
 
     # --- sampling ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import numpy as np
 import torch
 from scipy import stats
 
-from gan_core.core.loop import EXPLODED, GANTrainer, History, Snapshot
+from gan_core.core.loop import EXPLODED, GANTrainer
+from gan_core.core.snapshot import History, Snapshot
 from gan_core.data import distributions
 from gan_core.eval.metrics import mode_coverage, moments
 from gan_core.families.toy.config import DistributionConfig
@@ -124,9 +125,9 @@ class DistributionTrainer(GANTrainer):
         with torch.no_grad():
             probe = self.G(self.eval_noise[:256])
         if not torch.isfinite(probe).all():
-            return "the generator's outputs became NaN or infinite"
+            return "samples_not_finite"
         if probe.abs().max() > EXPLODED:
-            return "the generator's outputs exploded"
+            return "samples_huge"
         return None
 
     def snapshot(self) -> Snapshot1D | Snapshot2D:

@@ -16,7 +16,7 @@ from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
 from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
-from tests.cli_runs import train_then_resume
+from tests.support.cli_runs import train_then_resume
 
 SHIPPED = "pretrained/cgan_mnist"
 

@@ -21,7 +21,7 @@ from gan_core.families.cyclegan.evaluate import (
 )
 from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
 from gan_core.families.cyclegan.walkthrough import walk_through_iteration
-from tests.cli_runs import train_then_resume
+from tests.support.cli_runs import train_then_resume
 
 TINY = dict(width=8, blocks=1, batch_size=8, typeset_train=64, seed=3)
 

@@ -17,7 +17,7 @@ from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
 from gan_core.io.trainer_state import restore
-from tests.cli_runs import train_then_resume
+from tests.support.cli_runs import train_then_resume
 
 SHIPPED = "pretrained/dcgan_mnist"
 

@@ -5,9 +5,9 @@
 
 Model time is the generator alone (noise -> uint8 digits, as the page calls it), the median of
 `--repeats` runs after a warm-up, as wall time and as the calling thread's CPU time (on a machine
-shared with other jobs, wall time includes waiting for a core). Page rerun time is a full rerun of the Conditional GAN page in
-Streamlit's AppTest (generation, the classifier's verdicts, the 10x10 table, drawing), the median of
-`--page-repeats` reruns, each with new noise ("new handwriting").
+shared with other jobs, wall time includes waiting for a core). Page rerun time is a full rerun of the
+Conditional GAN page in Streamlit's AppTest (generation, the classifier's verdicts, the 10x10 table,
+drawing), the median of `--page-repeats` reruns, each with new noise ("new handwriting").
 """
 from __future__ import annotations
 
@@ -17,13 +17,12 @@ import statistics
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 import numpy as np
 import torch
 
 from gan_core.latent import LatentModel
 
+ROOT = Path(__file__).resolve().parents[1]
 SIZES = (1, 16, 100)
 
 
@@ -90,7 +89,8 @@ def main() -> None:
             print(f"page rerun, {n:3d} digits: median {r['median_ms']:7.1f} ms (min {r['min_ms']:.1f})")
     m = card.get("metrics", {})
     if m:
-        print(f"card: agreement {m.get('agreement', float('nan')):.4f}, lowest digit {m.get('agreement_min', float('nan')):.4f}, "
+        print(f"card: agreement {m.get('agreement', float('nan')):.4f}, "
+              f"lowest digit {m.get('agreement_min', float('nan')):.4f}, "
               f"MNIST score {m.get('mnist_score', float('nan')):.3f} on {m.get('n_samples')} samples")
     print(json.dumps(result))
 

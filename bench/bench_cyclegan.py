@@ -17,8 +17,6 @@ import statistics
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 import numpy as np
 import torch
 from PIL import Image
@@ -30,6 +28,7 @@ from gan_core.families.cyclegan.official import ResnetGenerator, translate_photo
 from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
 from gan_core.io import checkpoints
 
+ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "pretrained" / "cyclegan_digits"
 
 

@@ -29,12 +29,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.cookiejar
+import importlib.util
 import math
 import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -59,6 +59,21 @@ ROOT = Path(__file__).resolve().parents[1]
 LOG_DIR = ROOT / "logs" / "load"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 TIMEOUT_S = 30.0  # an interaction slower than this counts as an error
+HEALTHY_WITHIN_S = 180  # a server (or the proxy) that does not answer /_stcore/health by then is an error
+
+
+def _load_streamlit_server():
+    """scripts/streamlit_server.py (the app starter the browser tests use too), loaded by its path: run as
+    `python bench/classroom_load.py`, Python puts bench/ on sys.path, not the repository root, and scripts/
+    is not part of the installed package."""
+    spec = importlib.util.spec_from_file_location("scripts.streamlit_server", ROOT / "scripts" / "streamlit_server.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+streamlit_server = _load_streamlit_server()
 
 # The pages (their url paths) and widget keys a student uses; a key that is missing from its page
 # is reported as an error, so the benchmark notices when a lesson renames a widget.
@@ -313,8 +328,9 @@ class Student:
             if not self.time_left():
                 return
             await self.think()
+            mean = round(self.rng.uniform(-5, 5), 1)
             await self.rerun("minimax: move G-mean slider",
-                             widget=(MM_SLIDER, WidgetState(double_array_value={"data": [round(self.rng.uniform(-5, 5), 1)]})))
+                             widget=(MM_SLIDER, WidgetState(double_array_value={"data": [mean]})))
 
     async def cgan(self) -> None:
         await self.rerun("open Conditional GAN page", page=CGAN)
@@ -323,8 +339,9 @@ class Student:
             if not self.time_left():
                 return
             await self.think()
+            digit = float(self.rng.randrange(10))
             await self.rerun("CGAN: move digit slider",
-                             widget=(CGAN_DIGIT, WidgetState(double_array_value={"data": [float(self.rng.randrange(10))]})))
+                             widget=(CGAN_DIGIT, WidgetState(double_array_value={"data": [digit]})))
             await self.fetch_media()
         if self.time_left():
             await self.think()
@@ -400,52 +417,13 @@ class Student:
 
 
 # --------------------------------------------------------------------------------------------
-# Servers this script starts, and what they use (RSS, CPU, connections) read from /proc
+# Servers this script starts (scripts/streamlit_server.py), and what they use (RSS, CPU, connections)
+# read from /proc
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_in_use(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_healthy(url: str, proc: subprocess.Popen | None, limit: float = 180) -> None:
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < limit:
-        if proc is not None and proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode} before becoming healthy; see {LOG_DIR}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise SystemExit(f"{url} not healthy after {limit:.0f} s")
-
-
-def start_server(port: int) -> subprocess.Popen:
-    with open(LOG_DIR / f"server-{port}.log", "w") as log:
-            return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                  "--browser.gatherUsageStats", "false"],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(proc: subprocess.Popen, grace: float = 20) -> None:
-    """SIGTERM (run_replicas.sh then stops its replicas and nginx); SIGKILL our own group if it lingers."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM (run_replicas.sh then stops its replicas and nginx); SIGKILL the process group if it lingers."""
+    streamlit_server.stop(proc, grace=20, own_group=True)
 
 
 def descendants(root: int) -> list[int]:
@@ -593,7 +571,8 @@ def report(args, res: Results, elapsed: float, mon: Monitor | None, marks: dict,
     for text, count in res.error_alerts.items():
         print(f"    st.error shown {count}x: {text}")
     print()
-    print(f"{'interaction (BackMsg -> script_finished)':44s} {'count':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
+    print(f"{'interaction (BackMsg -> script_finished)':44s} "
+          f"{'count':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
     for kind, vals in res.latency.items():
         ms = [1000 * v for v in vals]
         print(f"{kind:44s} {len(ms):6d} {statistics.median(ms):8.0f} {pct(ms, 95):8.0f} {max(ms):8.0f}")
@@ -617,7 +596,8 @@ def report(args, res: Results, elapsed: float, mon: Monitor | None, marks: dict,
               f"(its {0.25:.2f} s timer allows 4.0)"
               + (f"; trainer iterations/s per student mean {statistics.mean(steps):,.1f}, min {min(steps):,.1f}"
                  if steps else ""))
-    print(f"received {res.bytes_in / 2**20:,.1f} MB in total, {res.bytes_in / 2**10 / max(1, args.sessions) / elapsed:,.0f} "
+    per_student_kbs = res.bytes_in / 2**10 / max(1, args.sessions) / elapsed
+    print(f"received {res.bytes_in / 2**20:,.1f} MB in total, {per_student_kbs:,.0f} "
           f"KB/s per student; media GETs {res.media_gets}; new_session messages {res.new_sessions} "
           f"(session id never changed unless listed above); reconnects that resumed the same session "
           f"{res.reconnects_same_session}")
@@ -630,9 +610,11 @@ def report(args, res: Results, elapsed: float, mon: Monitor | None, marks: dict,
     def total(sample) -> int:
         return sum(sample[1].values())
     print()
-    print(f"server RSS (all server processes): cold start {mb(total(mon.samples[0]))}, warm idle {mb(marks['idle_rss'])}, "
-          f"peak {mb(max(total(s) for s in load))}, end (students gone) {mb(marks['end_rss'])}"
-          + (f", after {args.linger:.0f} s linger + 1 fresh visit {mb(marks['linger_rss'])}" if "linger_rss" in marks else ""))
+    lingered = (f", after {args.linger:.0f} s linger + 1 fresh visit {mb(marks['linger_rss'])}"
+                if "linger_rss" in marks else "")
+    print(f"server RSS (all server processes): cold start {mb(total(mon.samples[0]))}, "
+          f"warm idle {mb(marks['idle_rss'])}, peak {mb(max(total(s) for s in load))}, "
+          f"end (students gone) {mb(marks['end_rss'])}{lingered}")
     print(f"RSS growth per session: (peak - warm idle) / {args.sessions} = "
           f"{mb((max(total(s) for s in load) - marks['idle_rss']) / args.sessions)}")
     span = load[-1][0] - load[0][0]
@@ -650,7 +632,8 @@ def report(args, res: Results, elapsed: float, mon: Monitor | None, marks: dict,
         for name in names:
             peak_conn = max(s[3].get(name, 0) for s in load) if mon.ports else 0
             c = 100 * (load[-1][2][name] - load[0][2][name]) / span
-            print(f"{name:26s} {by_header.get(name, 0):20d} {peak_conn:10d} {mb(max(s[1][name] for s in load)):>9s} {c:6.0f}")
+            peak_rss = mb(max(s[1][name] for s in load))
+            print(f"{name:26s} {by_header.get(name, 0):20d} {peak_conn:10d} {peak_rss:>9s} {c:6.0f}")
     if res.replicas_seen:
         multi = [i for i, v in res.replicas_seen.items() if len(v) > 1]
         print(f"stickiness: {len(res.replicas_seen) - len(multi)} of {len(res.replicas_seen)} students had every "
@@ -682,19 +665,20 @@ def start_targets(args, started: list) -> tuple[dict, dict, list, Path | None]:
     if args.url:
         return servers, ports, [args.url.rstrip("/")], None
     if args.proxy:
-        proxy_port = free_port()
+        proxy_port = streamlit_server.free_port()
         base = random.Random().randrange(20000, 30000, 10)
-        while any(port_in_use(base + i) for i in range(args.replicas)):
+        while any(streamlit_server.port_in_use(base + i) for i in range(args.replicas)):
             base += 10
         run_dir = LOG_DIR / f"deploy-{proxy_port}"
         env = os.environ | {"BASE_PORT": str(base), "RUN_DIR": str(run_dir), "PYTHON": sys.executable}
-        with open(LOG_DIR / f"run_replicas-{proxy_port}.log", "w") as log:
+        log = LOG_DIR / f"run_replicas-{proxy_port}.log"
+        with open(log, "w") as out:
             proc = subprocess.Popen(["bash", str(ROOT / "deploy" / "run_replicas.sh"), str(args.replicas),
-                                     str(proxy_port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                     str(proxy_port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                     start_new_session=True)
         started.append(proc)
         urls = [f"http://127.0.0.1:{proxy_port}"]
-        wait_healthy(urls[0], proc)
+        streamlit_server.wait_healthy(urls[0], proc, timeout=HEALTHY_WITHIN_S, interval=0.25, log=log)
         time.sleep(1)
         nginx_log = run_dir / "nginx_access.log"
         for i in range(args.replicas):  # the replica processes, found by their port
@@ -702,14 +686,16 @@ def start_targets(args, started: list) -> tuple[dict, dict, list, Path | None]:
             pid = next(p for p in descendants(proc.pid) if f"--server.port\x00{port}\x00" in cmdline(p))
             servers[f"127.0.0.1:{port}"], ports[f"127.0.0.1:{port}"] = pid, port
         return servers, ports, urls, nginx_log
-    for _ in range(args.replicas):
-        port = free_port()
-        proc = start_server(port)
-        started.append(proc)
-        servers[f"127.0.0.1:{port}"] = proc.pid
-        urls.append(f"http://127.0.0.1:{port}")
-    for url, proc in zip(urls, started):
-        wait_healthy(url, proc)
+    launched = []
+    for _ in range(args.replicas):  # all start at once, then each is waited for
+        port = streamlit_server.free_port()
+        server = streamlit_server.launch(port, log=LOG_DIR / f"server-{port}.log", own_group=True)
+        started.append(server.proc)
+        launched.append(server)
+        servers[f"127.0.0.1:{port}"] = server.pid
+        urls.append(server.url)
+    for server in launched:
+        server.wait_healthy(timeout=HEALTHY_WITHIN_S, interval=0.25)
     if args.replicas > 1:
         ports = {name: int(name.rsplit(":", 1)[1]) for name in servers}
     return servers, ports, urls, nginx_log
@@ -772,6 +758,8 @@ def main() -> None:
         report(args, res, elapsed, mon, marks, nginx_log)
         if sum(res.errors.values()):
             sys.exit(1)
+    except streamlit_server.NotHealthy as e:
+        raise SystemExit(str(e)) from None
     finally:
         for proc in started:
             stop(proc)

@@ -1,48 +1,47 @@
 """Benchmark: seconds from `streamlit run app.py` to the first served page (health + index + home script).
 
-Run: python bench/cold_start.py
+Run: python bench/cold_start.py        (the server's log: logs/cold_start_server.log)
 """
 from __future__ import annotations
 
-import socket
-import subprocess
+import importlib.util
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+LOG = ROOT / "logs" / "cold_start_server.log"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _load_streamlit_server():
+    """scripts/streamlit_server.py (the app starter the browser tests use too), loaded by its path: run as
+    `python bench/cold_start.py`, Python puts bench/ on sys.path, not the repository root, and scripts/
+    is not part of the installed package."""
+    spec = importlib.util.spec_from_file_location("scripts.streamlit_server", ROOT / "scripts" / "streamlit_server.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+streamlit_server = _load_streamlit_server()
 
 
 def main() -> None:
-    port = free_port()
+    port = streamlit_server.free_port()
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = streamlit_server.launch(port, log=LOG)
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.05)
-            if time.perf_counter() - start > 120:
-                raise SystemExit("server did not become healthy within 120 s")
+        server.wait_healthy(timeout=120, interval=0.05, request_timeout=1)
         healthy = time.perf_counter() - start
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+        with urllib.request.urlopen(f"{server.url}/", timeout=10) as r:
             r.read()
         served = time.perf_counter() - start
+    except streamlit_server.NotHealthy as e:
+        raise SystemExit(f"server did not become healthy: {e}") from None
     finally:
-        proc.terminate()
-        proc.wait(10)
+        server.stop(grace=10)
     # the app script itself runs when a browser connects; time its imports and home page in-process
     t0 = time.perf_counter()
     from streamlit.testing.v1 import AppTest

@@ -1,4 +1,5 @@
-"""Shared test set-up: one torch thread, as the app; helpers for Streamlit page tests."""
+"""Shared test set-up for every folder (unit, pages, quality, e2e, golden): one torch thread, as the app;
+the long-running tests first; helpers for Streamlit page tests."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,6 +16,17 @@ def pytest_collection_modifyitems(items):
     start the minutes-long runs at once and fill in with short tests, instead of one worker
     starting a two-minute run when the others are done."""
     items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """One torch thread for a module's tests and its module-scoped fixtures, whatever a page test run in the
+    same worker set before (the app's configure_threads). Small convolutions on a shared 2-core machine run
+    fastest, and steadiest, on one thread. Use: pytestmark = pytest.mark.usefixtures("one_thread")."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,11 @@
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from scripts import streamlit_server
 from scripts.ensure_browser import find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,41 +18,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server_url():
-    port = free_port()
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "artifacts" / "e2e_server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not become healthy (exit code {proc.poll()}); see artifacts/e2e_server.log")
-        time.sleep(0.2)
-    yield url
-    proc.terminate()
+    """One server for all browser tests (they share one xdist worker), on a free port; its log in artifacts/."""
     try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        server = streamlit_server.start(log=ROOT / "artifacts" / "e2e_server.log", timeout=90)
+    except streamlit_server.NotHealthy as e:
+        pytest.fail(f"streamlit did not become healthy: {e}")
+    yield server.url
+    server.stop(grace=15)
 
 
 @pytest.fixture(scope="session")

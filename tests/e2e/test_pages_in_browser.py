@@ -12,7 +12,7 @@ from ui.lessons import LESSONS
 # one worker runs them all (one server, one browser), and they start first: together they take minutes
 pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.long_running]
 
-PAGES = [("home", "")] + [(Path(l.path).stem, Path(l.path).stem) for l in LESSONS]
+PAGES = [("home", "")] + [(Path(lesson.path).stem, Path(lesson.path).stem) for lesson in LESSONS]
 
 
 def step_counter(page) -> int:

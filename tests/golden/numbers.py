@@ -36,7 +36,8 @@ def one_d() -> dict:
     out = {}
     for name, steps in (("Fast", 200), ("Seed paper", 10)):
         snap = DistributionTrainer(PRESETS_1D[name]).step(steps)
-        out[name] = _losses(snap) | {"w1": snap.w1, "ks": snap.ks, **{f"fake_{k}": v for k, v in snap.fake_moments.items()}}
+        moments = {f"fake_{k}": v for k, v in snap.fake_moments.items()}
+        out[name] = _losses(snap) | {"w1": snap.w1, "ks": snap.ks, **moments}
     return out
 
 
@@ -52,7 +53,8 @@ def mode_collapse() -> dict:
 
 
 def _grid_stats(grid: np.ndarray) -> dict[str, float]:
-    return {"grid_mean": float(np.asarray(grid, np.float64).mean()), "grid_std": float(np.asarray(grid, np.float64).std())}
+    pixels = np.asarray(grid, np.float64)
+    return {"grid_mean": float(pixels.mean()), "grid_std": float(pixels.std())}
 
 
 def images() -> dict:
@@ -110,7 +112,8 @@ def differences(expected, actual, path: str = "", rel: float = 1e-5, abs_: float
     """Every number that moved beyond float noise, as 'path: expected -> actual'."""
     if isinstance(expected, dict):
         found = [f"{path}/{k}: missing" for k in expected if k not in actual]
-        return found + [d for k in expected if k in actual for d in differences(expected[k], actual[k], f"{path}/{k}", rel, abs_)]
+        return found + [d for k in expected if k in actual
+                        for d in differences(expected[k], actual[k], f"{path}/{k}", rel, abs_)]
     if isinstance(expected, (int, float)) and expected is not None:
         ok = (math.isnan(expected) and math.isnan(actual)) or math.isclose(expected, actual, rel_tol=rel, abs_tol=abs_)
         return [] if ok else [f"{path}: {expected!r} -> {actual!r}"]

@@ -1,6 +1,6 @@
-"""DCGAN presets, the image trainer on the shared GAN loop, the CLI, and the shipped weights' bars."""
+"""DCGAN presets, the image trainer on the shared GAN loop, the CLI. (The shipped weights' bars:
+tests/quality/test_shipped_dcgan.py.)"""
 import argparse
-import json
 import time
 
 import numpy as np
@@ -17,9 +17,9 @@ from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
 from gan_core.io.trainer_state import restore
-from tests.cli_runs import train_then_resume
+from tests.support.cli_runs import train_then_resume
 
-SHIPPED = "pretrained/dcgan_mnist"
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.mark.parametrize("preset", sorted(dcgan.PRESETS))
@@ -64,15 +64,6 @@ def test_book_preset_matches_the_seed_architecture():
     convs = [m for m in G.modules() if isinstance(m, torch.nn.ConvTranspose2d)]
     assert [(c.in_channels, c.out_channels, c.stride[0]) for c in convs] == [(256, 128, 2), (128, 64, 1), (64, 1, 2)]
     assert [c.out_channels for c in D.modules() if isinstance(c, torch.nn.Conv2d)] == [32, 64, 128]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Small convolutions on a shared 2-core machine run fastest (and steadiest) on one thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
@@ -142,37 +133,6 @@ def test_cli_sample_writes_png_and_npz(tmp_path):
     from PIL import Image
     assert Image.open(tmp_path / "s.png").size == (3 * 30 + 2, 3 * 30 + 2)
     assert main(["sample", str(tmp_path / "missing"), "--n", "4", "--out", str(tmp_path / "x.png")]) == 2
-
-
-def test_shipped_dcgan_card_reports_measured_metrics():
-    card = json.loads(checkpoints.paths(SHIPPED)[1].read_text())
-    assert card["kind"] == "dcgan" and card["preset"] in dcgan.PRESETS and card["steps"] > 0
-    m = card["metrics"]
-    assert m["n_samples"] == 10_000 and sum(m["class_histogram"]) == 10_000
-    assert np.isfinite(m["frechet_distance"]) and np.isfinite(m["frechet_baseline_test_vs_train"])
-    assert m["frechet_baseline_test_vs_train"] < m["frechet_distance"]
-    assert checkpoints.paths(SHIPPED)[0].stat().st_size < 50e6
-
-
-@pytest.mark.long_running
-def test_shipped_dcgan_card_is_honest_and_meets_the_balance_and_frechet_bars():
-    """On 10,000 new samples (not the card's seed): every digit 7-13% of the samples and Fréchet distance
-    <= 1.5 (the issue's bars), and the card's numbers reproduce. The issue's score bar (>= 9.0) is NOT met
-    yet: the shipped InfoGAN-layout run reached 8.6-8.7 and flattened out (see the card's curve); it is
-    checked here at its measured level, and the run continues with `train dcgan --resume`."""
-    from gan_core.eval.evaluator import Evaluator
-
-    nets, card = load(SHIPPED)
-    G = nets["G"]
-    assert card.preset == "infogan_half" and card.config["loss"] == "hinge"
-    images = generate_images(G, 10_000, seed=2024)
-    m = Evaluator().evaluate(images)
-    fractions = np.array(m["class_histogram"]) / 10_000
-    assert ((fractions >= 0.07) & (fractions <= 0.13)).all(), m["class_histogram"]
-    assert m["frechet_distance"] <= 1.5, m["frechet_distance"]
-    assert m["mnist_score"] >= 8.5, m["mnist_score"]  # the book DCGAN it replaced: 7.94
-    assert abs(m["mnist_score"] - card.metrics["mnist_score"]) < 0.1, (m["mnist_score"], card.metrics)
-    assert abs(m["frechet_distance"] - card.metrics["frechet_distance"]) < 0.3, (m, card.metrics)
 
 
 @pytest.mark.long_running

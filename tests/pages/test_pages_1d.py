@@ -15,7 +15,10 @@ def test_home_lists_lessons_and_device(app_page):
 
 def test_minimax_slider_changes_jsd(app_page):
     at = app_page("lessons/minimax.py")
-    jsd = lambda: next(m.value for m in at.metric if m.label.startswith("JSD"))
+
+    def jsd():
+        return next(m.value for m in at.metric if m.label.startswith("JSD"))
+
     before = jsd()
     at.slider(key="mm_mu_g").set_value(0.0).run()
     assert jsd() != before and float(jsd()) == 0.0

@@ -22,13 +22,7 @@ from gan_core.tricks.packing import pack
 from gan_core.tricks.replay import Replay, ReplayBuffer
 from gan_core.tricks.unrolling import Unrolling
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -179,10 +173,14 @@ def test_replay_buffer_fills_and_mixes():
 
 
 def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
-    critic = lambda x: x.sum(1, keepdim=True) / math.sqrt(2)  # |grad| = 1 everywhere
+    def critic(x):  # |grad| = 1 everywhere
+        return x.sum(1, keepdim=True) / math.sqrt(2)
+
+    def steep(x):  # |grad| = 3: the penalty is (3 - 1)^2
+        return 3 * critic(x)
+
     real, fake = torch.randn(16, 2), torch.randn(16, 2)
     assert float(gradient_penalty(critic, real, fake)) < 1e-10
-    steep = lambda x: 3 * x.sum(1, keepdim=True) / math.sqrt(2)
     assert math.isclose(float(gradient_penalty(steep, real, fake)), 4.0, rel_tol=1e-5)
     assert get_loss("wasserstein_gp").gradient_penalty and get_loss("wasserstein_gp").is_critic
 

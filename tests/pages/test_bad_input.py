@@ -17,10 +17,10 @@ import pytest
 import torch
 
 from gan_core.families.cyclegan.official import ResnetGenerator
-from tests.bad_files import MakesMarker, png_bomb, png_bytes
+from tests.support.bad_files import MakesMarker, png_bomb, png_bytes
 from ui.lessons import LESSONS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = [lesson.path for lesson in LESSONS]
 SIZE_WORDS = ("size", "samples", "steps", "units", "layers", "exemplars", "lines")
 

@@ -24,14 +24,17 @@ def official_layout_state_dict() -> dict[str, torch.Tensor]:
         sd[f"{prefix}.running_mean"], sd[f"{prefix}.running_var"] = torch.zeros(c), torch.ones(c)
         sd[f"{prefix}.num_batches_tracked"] = torch.tensor(0)
 
-    conv(1, 3, ngf, 7); old_norm_buffers("model.2", ngf)
-    conv(4, ngf, 2 * ngf, 3); conv(7, 2 * ngf, 4 * ngf, 3)
+    conv(1, 3, ngf, 7)
+    old_norm_buffers("model.2", ngf)
+    conv(4, ngf, 2 * ngf, 3)
+    conv(7, 2 * ngf, 4 * ngf, 3)
     for b in range(9):
         for j in (1, 5):
             sd[f"model.{10 + b}.conv_block.{j}.weight"] = torch.randn(256, 256, 3, 3) * 0.01
             sd[f"model.{10 + b}.conv_block.{j}.bias"] = torch.zeros(256)
         old_norm_buffers(f"model.{10 + b}.conv_block.2", 256)
-    conv(19, 4 * ngf, 2 * ngf, 3, transposed=True); conv(22, 2 * ngf, ngf, 3, transposed=True)
+    conv(19, 4 * ngf, 2 * ngf, 3, transposed=True)
+    conv(22, 2 * ngf, ngf, 3, transposed=True)
     conv(26, ngf, 3, 7)
     return sd
 

@@ -1,6 +1,6 @@
 """AppTest: the CycleGAN page translates a sample, shows a batch, and walks through an iteration.
 
-(Bad uploads on this page: tests/test_bad_input.py.)"""
+(Bad uploads on this page: tests/pages/test_bad_input.py.)"""
 PAGE = "lessons/cyclegan.py"
 
 

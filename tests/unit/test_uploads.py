@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 
 from gan_core.io.uploads import UploadRejected, read_image, read_weights, to_mnist
-from tests.bad_files import MakesMarker, png_bomb, png_bytes
+from tests.support.bad_files import MakesMarker, png_bomb, png_bytes
 
 
 def test_empty_and_non_images_are_refused():

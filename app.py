@@ -15,7 +15,8 @@ st.set_page_config(page_title="GAN Classroom", page_icon=str(Path(__file__).pare
 home = st.Page("lessons/home.py", title="Home", icon=":material/home:", default=True)
 nav = {"": [home]}
 for section in SECTIONS:
-    pages = [st.Page(l.path, title=l.title, icon=l.icon) for l in LESSONS if l.section == section]
+    pages = [st.Page(lesson.path, title=lesson.title, icon=lesson.icon)
+             for lesson in LESSONS if lesson.section == section]
     if pages:
         nav[section] = pages
 

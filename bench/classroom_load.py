@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.cookiejar
-import importlib.util
 import math
 import os
 import random
@@ -50,6 +49,7 @@ from pathlib import Path
 
 import streamlit
 import websockets
+from app_server import streamlit_server  # bench/ is on sys.path when run as python bench/x.py
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -61,19 +61,6 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 TIMEOUT_S = 30.0  # an interaction slower than this counts as an error
 HEALTHY_WITHIN_S = 180  # a server (or the proxy) that does not answer /_stcore/health by then is an error
 
-
-def _load_streamlit_server():
-    """scripts/streamlit_server.py (the app starter the browser tests use too), loaded by its path: run as
-    `python bench/classroom_load.py`, Python puts bench/ on sys.path, not the repository root, and scripts/
-    is not part of the installed package."""
-    spec = importlib.util.spec_from_file_location("scripts.streamlit_server", ROOT / "scripts" / "streamlit_server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-streamlit_server = _load_streamlit_server()
 
 # The pages (their url paths) and widget keys a student uses; a key that is missing from its page
 # is reported as an error, so the benchmark notices when a lesson renames a widget.

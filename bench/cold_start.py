@@ -4,28 +4,14 @@ Run: python bench/cold_start.py        (the server's log: logs/cold_start_server
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from app_server import streamlit_server  # bench/ is on sys.path when run as python bench/x.py
+
 ROOT = Path(__file__).resolve().parents[1]
 LOG = ROOT / "logs" / "cold_start_server.log"
-
-
-def _load_streamlit_server():
-    """scripts/streamlit_server.py (the app starter the browser tests use too), loaded by its path: run as
-    `python bench/cold_start.py`, Python puts bench/ on sys.path, not the repository root, and scripts/
-    is not part of the installed package."""
-    spec = importlib.util.spec_from_file_location("scripts.streamlit_server", ROOT / "scripts" / "streamlit_server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-streamlit_server = _load_streamlit_server()
 
 
 def main() -> None:

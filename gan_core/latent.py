@@ -137,7 +137,8 @@ def concept_vector(latents) -> torch.Tensor:
     """The mean of at least three exemplar latent vectors (Radford et al. averaged three)."""
     z = torch.as_tensor(latents)
     if z.dim() != 2 or len(z) < MIN_EXEMPLARS:
-        raise ValueError(f"a concept vector averages at least {MIN_EXEMPLARS} exemplars (rows); got shape {tuple(z.shape)}")
+        raise ValueError(f"a concept vector averages at least {MIN_EXEMPLARS} exemplars (rows); "
+                         f"got shape {tuple(z.shape)}")
     return z.mean(0)
 
 

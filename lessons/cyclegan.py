@@ -291,7 +291,8 @@ with quality_tab:
     st.markdown(
         "Does a model *translate*? Keeping the digit is not enough — a model that returns its input keeps every "
         "digit. So each model is graded, per direction, on fresh inputs, by measures that doing nothing fails:\n"
-        f"- **in the target domain**: the domain judge's verdict on G(x); the bar is {BARS['in_target_of_judge_accuracy']:.0%} "
+        f"- **in the target domain**: the domain judge's verdict on G(x); the bar is "
+        f"{BARS['in_target_of_judge_accuracy']:.0%} "
         "of the judge's own accuracy on real digits of that domain;\n"
         f"- **label kept**: the target domain's reader reads the input's digit in G(x); bar {BARS['label_kept']:.0%};\n"
         f"- **Fréchet distance** (MNIST-classifier features) from the translations to real digits of the target "
@@ -302,7 +303,8 @@ with quality_tab:
         m = mc.metrics
         if "ab_in_target" not in m:
             continue
-        met = "meets every bar" if m["bars_met"] else ("misses: " + ", ".join(k for k, ok in m["bars"].items() if not ok))
+        missed = ", ".join(k for k, ok in m["bars"].items() if not ok)
+        met = "meets every bar" if m["bars_met"] else f"misses: {missed}"
         st.markdown(f"**{label}** — {m['n_per_direction']:,} inputs per direction; {met}. In the target domain "
                     f"at {in_target_ratio(m, 'ab'):.0%} / {in_target_ratio(m, 'ba'):.0%} of the judge's accuracy.")
         st.dataframe(metric_rows(m), hide_index=True)

@@ -156,7 +156,8 @@ def draw(snap) -> None:
         st.image(plots.inline_png(snap.grid), width=300)
     h = snap.history
     c1, c2 = st.columns(2)
-    c1.plotly_chart(plots.curves(h, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses", LOSS_TITLES[run.trainer.loss.name]),
+    c1.plotly_chart(plots.curves(h, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses",
+                                 LOSS_TITLES[run.trainer.loss.name]),
                     key=f"{KEY}_loss", width="stretch")
     c2.plotly_chart(plots.curves(h, {"d_real": "D(x)", "d_fake": "D(G(z)) before D update",
                                      "d_fake_after": "D(G(z)) after D update"}, "Discriminator scores",
@@ -186,7 +187,8 @@ live_view(KEY, run, draw, seconds=IMAGE_TICK_SECONDS, every=IMAGE_TICK_EVERY)
 if not run.running and run.snapshot.step > 0:
     data = checkpoints.to_bytes({"G": run.trainer.G, "D": run.trainer.D},
                                 {"preset": run.trainer.config.preset, "steps": str(run.snapshot.step)})
-    st.download_button("Download this checkpoint (.safetensors)", data, file_name=f"dcgan_{preset}_{run.snapshot.step}.safetensors",
+    st.download_button("Download this checkpoint (.safetensors)", data,
+                       file_name=f"dcgan_{preset}_{run.snapshot.step}.safetensors",
                        mime="application/octet-stream", key="dcgan_download", icon=":material/download:")
 
 with st.expander("What to watch"):

@@ -13,7 +13,7 @@ st.markdown(
 st.info(f"Live training on this server runs on: **{device_label()}**", icon=":material/memory:")
 
 for section in SECTIONS:
-    lessons = [l for l in LESSONS if l.section == section]
+    lessons = [lesson for lesson in LESSONS if lesson.section == section]
     if not lessons:
         continue
     st.subheader(section)

@@ -142,7 +142,8 @@ except ValueError as exc:
     res = None
 if res is not None:
     unit = ATTRIBUTES[attribute][0]
-    rows = [(f"A = {word_hi} {digit_a}s", res["A"], res["A_values"]), (f"B = {word_lo} {digit_a}s", res["B"], res["B_values"]),
+    rows = [(f"A = {word_hi} {digit_a}s", res["A"], res["A_values"]),
+            (f"B = {word_lo} {digit_a}s", res["B"], res["B_values"]),
             (f"C = {word_lo} {digit_c}s", res["C"], res["C_values"])]
     e1, e2 = st.columns([3, 2])
     for title, imgs, vals in rows:

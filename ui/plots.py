@@ -89,7 +89,8 @@ def digit_histogram(counts, title: str = "Generated digits (by the classifier)",
     return layout(fig, title, height=height)
 
 
-def metric_curve(points: list[dict], key: str, title: str, ceiling: float | None = None, height: int = 240) -> go.Figure:
+def metric_curve(points: list[dict], key: str, title: str, ceiling: float | None = None,
+                 height: int = 240) -> go.Figure:
     """One metric from a list of {'step': .., key: ..} evaluations, with an optional reference line."""
     fig = go.Figure()
     fig.add_scatter(x=[p["step"] for p in points], y=[p[key] for p in points], mode="lines+markers",
@@ -147,7 +148,8 @@ def latent_animation(images, labels, title: str = "", height: int = 360, frame_m
                           hoverinfo="skip")
 
     fig = go.Figure(data=[heat(x[0])],
-                    frames=[go.Frame(data=[heat(img)], name=str(i), layout=go.Layout(title_text=f"{title} — {labels[i]}"))
+                    frames=[go.Frame(data=[heat(img)], name=str(i),
+                                     layout=go.Layout(title_text=f"{title} — {labels[i]}"))
                             for i, img in enumerate(x)])
     play = dict(label="▶ Play", method="animate",
                 args=[None, dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0),

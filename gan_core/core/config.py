@@ -36,7 +36,8 @@ def settable_fields(config_class: type) -> list:
 class TrainConfig:
     """Options of the GAN loop shared by every model family."""
 
-    loss: str = option("non_saturating", "minimax | non_saturating | least_squares | hinge | wasserstein | wasserstein_gp")
+    loss: str = option("non_saturating",
+                       "minimax | non_saturating | least_squares | hinge | wasserstein | wasserstein_gp")
     optimizer: str = option("adam", "adam | sgd | rmsprop")
     lr_g: float = option(1e-3, "the generator's learning rate")
     lr_d: float = option(1e-3, "the discriminator's learning rate")

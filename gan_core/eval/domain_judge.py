@@ -5,8 +5,9 @@ A CycleGAN can fool any pixel-level judge: it learns to add a faint texture that
 steganography"). This judge cannot be fooled that way. Its first layers are fixed: an ink mask that
 turns every pixel fainter than 20% of full ink into background and every pixel above 50% into full
 ink (a faint pattern, a grey veil or a flicker of the ink's brightness is gone), then a Gaussian blur
-(σ = 1 px), so texture finer than a stroke never reaches the learned layers. It trains with pixel noise on top of random shifts. What is left to tell the domains apart is
-shape: uniform strokes, straight stems and serifs against a pen's wobble.
+(σ = 1 px), so texture finer than a stroke never reaches the learned layers. It trains with pixel
+noise on top of random shifts. What is left to tell the domains apart is shape: uniform strokes,
+straight stems and serifs against a pen's wobble.
 """
 from __future__ import annotations
 

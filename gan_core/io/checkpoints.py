@@ -92,9 +92,11 @@ def read_card(name: str | Path) -> dict[str, Any]:
     try:
         card = json.loads(card_path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CheckpointError(f"model card {card_path} is not valid JSON ({exc}); the file is truncated or corrupt") from None
+        raise CheckpointError(f"model card {card_path} is not valid JSON ({exc}); the file is truncated or "
+                              f"corrupt") from None
     if not isinstance(card, dict) or card.get("format") != FORMAT:
-        raise CheckpointError(f"model card {card_path} is not a GAN Classroom card (format {card.get('format') if isinstance(card, dict) else None!r}, "
+        found = card.get("format") if isinstance(card, dict) else None
+        raise CheckpointError(f"model card {card_path} is not a GAN Classroom card (format {found!r}, "
                               f"expected {FORMAT!r})")
     return card
 

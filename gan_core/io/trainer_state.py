@@ -26,7 +26,8 @@ def restore(trainer, name: str | Path, resume: bool = False) -> dict[str, Any]:
         theirs = config.get(field, card.get(field))
         if theirs is not None and theirs != getattr(trainer.config, field):
             raise CheckpointError(f"{name} was trained with {field} = {theirs!r}, this trainer has "
-                                  f"{getattr(trainer.config, field)!r}; build the trainer with the checkpoint's settings")
+                                  f"{getattr(trainer.config, field)!r}; build the trainer with the checkpoint's "
+                                  f"settings")
     state: dict[str, Any] = {"networks": checkpoints.module_states(name, trainer.state_dict()["networks"]),
                              "step": int(card.get("steps", 0))}
     if resume:

@@ -25,7 +25,8 @@ class WithParams(nn.Module):
 
 
 def unrolled_params(D: nn.Module, opt: torch.optim.Optimizer, steps: int,
-                    d_objective: Callable[[], torch.Tensor], swap: Callable[[nn.Module], contextlib.AbstractContextManager],
+                    d_objective: Callable[[], torch.Tensor],
+                    swap: Callable[[nn.Module], contextlib.AbstractContextManager],
                     clip: float | None = None) -> dict[str, torch.Tensor]:
     """D's parameters after `steps` differentiable updates (Metz et al., 2017).
 
@@ -42,7 +43,7 @@ def unrolled_params(D: nn.Module, opt: torch.optim.Optimizer, steps: int,
     adam = isinstance(opt, torch.optim.Adam)
     state = {k: opt.state.get(p, {}) for k, p in named.items()}
     moments = {k: (s.get("exp_avg"), s.get("exp_avg_sq"), float(s.get("step", 0))) for k, s in state.items()}
-    for i in range(steps):
+    for _ in range(steps):
         with swap(WithParams(D, params)):
             loss = d_objective()
         grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)

@@ -16,7 +16,8 @@ def card(trainer, metrics: dict) -> dict:
     c = trainer.config
     return {"dataset": "MNIST", "architecture": cgan.DESCRIPTIONS[c.conditioning], "preset": c.preset,
             "conditioning": c.conditioning, "projection": c.projection, "minibatch_std": c.minibatch_std,
-            "z_dim": c.z_dim, "parameters": {"G": cgan.count_parameters(trainer.G), "D": cgan.count_parameters(trainer.D)},
+            "z_dim": c.z_dim,
+            "parameters": {"G": cgan.count_parameters(trainer.G), "D": cgan.count_parameters(trainer.D)},
             "generator_weights": generator_weights(c)}
 
 

@@ -141,7 +141,8 @@ class ConditionalDiscriminator(nn.Module):
         if self.conditioning == "embed":
             maps = self.label_map(y).reshape(n, 1, 28, 28)
         else:
-            maps = nn.functional.one_hot(y, self.n_classes).to(x.dtype)[:, :, None, None].expand(n, self.n_classes, 28, 28)
+            one_hot = nn.functional.one_hot(y, self.n_classes).to(x.dtype)
+            maps = one_hot[:, :, None, None].expand(n, self.n_classes, 28, 28)
         h = self.body(torch.cat([x, maps.to(x.dtype)], 1))
         if self.minibatch_std:  # one extra 7x7 channel: how varied this sample's digit is in the batch
             h = torch.cat([h, class_spread(h, y, self.n_classes)[:, None, None, None].expand(n, 1, 7, 7)], 1)

@@ -12,7 +12,8 @@ from gan_core.data.mnist import to_uint8
 
 @torch.no_grad()
 def generate_conditional(G: torch.nn.Module, labels, seed: int = 0, z_dim: int = 100,
-                         device: torch.device | str = "cpu", batch: int = 1000, z: torch.Tensor | None = None) -> np.ndarray:
+                         device: torch.device | str = "cpu", batch: int = 1000,
+                         z: torch.Tensor | None = None) -> np.ndarray:
     """Digits of the requested labels from a conditional G (eval mode) as uint8 (n, 28, 28).
 
     The noise is seeded on the CPU (or given as z), so a seed gives the same digits on every device."""

@@ -33,7 +33,8 @@ def card(trainer, metrics: dict) -> dict:
     c = trainer.config
     blur = f" seen through a {c.d_blur:g}-px blur" if c.d_blur else ""
     return {"dataset": "A: MNIST handwritten digits; B: typeset digits (gan_core.data.typeset)",
-            "architecture": f"G_AB, G_BA: {'U-Net-skipped' if c.skips else 'plain (no skips)'} residual encoder-decoders "
+            "architecture": f"G_AB, G_BA: {'U-Net-skipped' if c.skips else 'plain (no skips)'} residual "
+                            f"encoder-decoders "
                             f"(width {c.width}, {c.blocks} residual blocks, instance norm); D_A, D_B: PatchGANs (width "
                             f"{c.d_width}) of {PATCHES[c.d_patch]}-pixel patches{blur}; least squares, lambda_semantic "
                             f"{c.semantic_weight:g}, lambda_cycle {c.cycle_weight:g}, lambda_identity "

@@ -23,7 +23,8 @@ def generate_images(G: torch.nn.Module, n: int, seed: int = 0, z_dim: int = dcga
     try:
         for i in range(0, int(n), batch):
             zi = z[i:i + batch].to(device)
-            ctx = torch.autocast("cuda", dtype=torch.bfloat16) if torch.device(device).type == "cuda" else contextlib.nullcontext()
+            cuda = torch.device(device).type == "cuda"
+            ctx = torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext()
             with ctx:
                 out.append(to_uint8(G(zi).float()))
     finally:

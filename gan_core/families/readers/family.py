@@ -108,7 +108,8 @@ FAMILIES = {
         "domain_judge", "the judge of handwritten vs typeset, by shape", DomainJudgeConfig, DomainJudgeTrainer,
         _card("fixed: an ink mask (pixels under 20% of full ink become background, over 50% full ink) and a "
               "Gaussian blur; then the readers' CNN -> 2 logits: handwritten (MNIST) or typeset"),
-        _load(lambda c: judge.DomainJudge(c.get("width", 32), c.get("blur_sigma", 1.0), tuple(c.get("ink", (0.2, 0.5))))),
+        _load(lambda c: judge.DomainJudge(c.get("width", 32), c.get("blur_sigma", 1.0),
+                                          tuple(c.get("ink", (0.2, 0.5))))),
         evaluate_judge,
         lambda m: (f"held-out accuracy: handwritten {m['handwritten_accuracy']:.4f}, typeset "
                    f"{m['typeset_accuracy']:.4f}"), line, defaults={"eval_samples": 10_000}),

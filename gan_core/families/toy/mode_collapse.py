@@ -29,8 +29,10 @@ METHODS = {
     "vanilla": Method("Vanilla GAN (collapses)", "non-saturating loss, no cure"),
     "pacgan": Method("PacGAN (packing, m = 4)", "pack = 4: D judges 4 samples at once"),
     "minibatch_std": Method("Mini-batch standard deviation", "d_minibatch = 'std': D sees the batch's spread"),
-    "minibatch_disc": Method("Mini-batch discrimination", "d_minibatch = 'discrimination': D sees how alike the samples are"),
-    "wgan_gp": Method("WGAN-GP (gradient penalty)", "loss = 'wasserstein_gp', penalty weight 0.1 (the WGAN-GP toy setting), 5 critic steps, lr 5e-4"),
+    "minibatch_disc": Method("Mini-batch discrimination",
+                             "d_minibatch = 'discrimination': D sees how alike the samples are"),
+    "wgan_gp": Method("WGAN-GP (gradient penalty)", "loss = 'wasserstein_gp', penalty weight 0.1 (the WGAN-GP toy "
+                                                     "setting), 5 critic steps, lr 5e-4"),
     "wgan_clip": Method("WGAN (weight clipping)", "loss = 'wasserstein', RMSProp, clip 0.01, 5 critic steps"),
     "unrolled": Method("Unrolled GAN (5 steps)", "unroll_steps = 5: G looks 5 D updates ahead"),
     "replay": Method("Experience replay", "replay_size = 10000: D also sees old fakes"),

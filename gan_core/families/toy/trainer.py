@@ -63,7 +63,8 @@ class DistributionTrainer(GANTrainer):
         super().__init__(config, G, D, device)
         self.rng = np.random.default_rng(config.seed)
         eval_rng = np.random.default_rng(config.seed + 1_000_003)
-        self.eval_noise = self._noise(config.eval_samples, torch.Generator(device=self.device).manual_seed(config.seed + 7))
+        eval_gen = torch.Generator(device=self.device).manual_seed(config.seed + 7)
+        self.eval_noise = self._noise(config.eval_samples, eval_gen)
         self.mode_centres, self.mode_stds = distributions.mode_centres(self.target)
         if self.target.dim == 1:
             self.eval_real = self.target.sample(config.eval_samples, eval_rng)[:, 0]

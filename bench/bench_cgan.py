@@ -74,8 +74,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     model = LatentModel.load(ROOT / "pretrained" / "cgan_mnist")
     card = model.card
-    print(f"CGAN {card.get('preset')} ({card.get('conditioning')}), {card.get('steps')} steps; torch threads "
-          f"{torch.get_num_threads()}")
+    print(f"CGAN {card.network} ({card.conditioning}), {card.steps} steps; torch threads {torch.get_num_threads()}")
     result = {"threads": torch.get_num_threads(), "model": [], "page": []}
     for n in SIZES:
         r = model_latency(model, n, args.repeats)

@@ -20,7 +20,7 @@ from gan_core.families.toy.trainer import DistributionTrainer
 
 def time_to_fit(seed: int, tol: float, budget_s: float) -> tuple[float | None, int]:
     """Wall seconds of training (evaluation excluded) until the fit is within tol, else None."""
-    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=seed))
+    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=seed))
     while trainer.elapsed < budget_s:
         snap = trainer.step(25)
         m = snap.fake_moments
@@ -40,7 +40,7 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)")
 
-    trainer = DistributionTrainer(PRESETS_1D["Fast"])
+    trainer = DistributionTrainer(PRESETS_1D["Fast"].config)
     trainer.train_steps(50)  # warm-up
     start, steps = time.perf_counter(), 1000
     trainer.train_steps(steps)  # training only: no snapshot in the timed part

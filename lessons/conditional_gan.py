@@ -1,12 +1,14 @@
 """Conditional GAN: ask for a digit, get that digit, in many handwritings."""
 import secrets
 import time
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
 from gan_core.eval.readers import classify
 from gan_core.families.cgan.config import CGANConfig
+from gan_core.families.cgan.presets import PRESETS as CGAN_PRESETS
 from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
 from gan_core.io import paths
 from ui import plots
@@ -130,10 +132,10 @@ with st.expander("How good is the shipped CGAN?"):
             f"**{m['agreement']:.2%}** (lowest digit {m['agreement_min']:.2%}); MNIST score **{m['mnist_score']:.2f}** "
             f"(real test digits: {ref['test_mnist_score']:.2f}); Fréchet distance {m['frechet_distance']:.2f}.\n\n"
             + " · ".join(f"{d}: {a:.1%}" for d, a in enumerate(per)))
-    st.caption(f"Preset {card.preset}, {card.conditioning} conditioning, {card.steps:,} steps "
+    st.caption(f"Network {card.network}, {card.conditioning} conditioning, {card.steps:,} steps "
                f"({card.epochs:.1f} epochs, {card.minutes:.0f} min) on {card.device or '?'}.")
 
-with st.expander("Train a CGAN live (tiny preset)"):
+with st.expander("Train a CGAN live (tiny network)"):
     live = st.toggle("Show the live trainer", value=False, key="cgan_live_on",
                      help="The same loop and live view as the DCGAN page, with labels.")
     if live:
@@ -143,7 +145,7 @@ with st.expander("Train a CGAN live (tiny preset)"):
                          format_func=lambda s: {"modulate": "embedding × z's features", "concat": "one-hot label maps",
                                                 "embed": "embedding × z"}[s])
         live_seed = l2.number_input("Seed", 0, 9999, 0, key="cgan_live_seed")
-        settings = CGANConfig(preset="tiny", conditioning=style, batch_size=64, seed=int(live_seed))
+        settings = replace(CGAN_PRESETS["live_tiny"].config, conditioning=style, seed=int(live_seed))
 
         def make_trainer(config: CGANConfig) -> ConditionalImageGANTrainer:
             return ConditionalImageGANTrainer(config, training_device())

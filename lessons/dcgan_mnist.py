@@ -6,7 +6,8 @@ import streamlit as st
 
 from gan_core.data import load_mnist
 from gan_core.families.dcgan import networks as dcgan
-from gan_core.families.dcgan.config import CPU_QUICK_START, DCGANConfig
+from gan_core.families.dcgan.config import DCGANConfig
+from gan_core.families.dcgan.presets import PRESETS
 from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.io import checkpoints, paths
 from gan_core.io.cards import ModelCard
@@ -50,14 +51,14 @@ def pretrained_card():
 
 
 card = pretrained_card()
-st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* preset: digits appear within a "
-        f"minute. The *book* and *small* presets are the seeds' own networks, meant for a GPU: on a CPU they take "
+st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* network: digits appear within a "
+        f"minute. The *book* and *small* networks are the seeds' own, meant for a GPU: on a CPU they take "
         f"hours.", icon=":material/memory:")
 if card:
     m, cfg = card.metrics, card.config
     score = f" It scores **{m['mnist_score']:.2f}** on {m['n_samples']:,} samples." if "mnist_score" in m else ""
     st.markdown(
-        f"**The shipped weights** use the *{card.preset}* preset ({dcgan.DESCRIPTIONS[card.preset]}), "
+        f"**The shipped weights** use the *{card.network}* network ({dcgan.DESCRIPTIONS[card.network]}), "
         f"trained with the {cfg['loss'].replace('_', ' ')} loss, batch {cfg['batch_size']} and "
         f"{card.generator_weights or 'G as trained'}, for {card.minutes:.0f} min on "
         f"{card.device or '?'}.{score} Why not the seeds' networks? On a CPU the book DCGAN needed about two "
@@ -70,12 +71,13 @@ require_mnist("train", "test")
 
 with st.expander("Settings", expanded=True):
     c1, c2, c3 = st.columns(3)
-    preset = c1.selectbox("Preset", list(dcgan.PRESETS), index=list(dcgan.PRESETS).index("tiny"),
-                          key="dcgan_preset", help="\n\n".join(f"**{k}**: {v}" for k, v in dcgan.DESCRIPTIONS.items()))
-    quick = CPU_QUICK_START if training_device().type == "cpu" else {"batch_size": 128, "lr": 2e-4}
-    lr = c1.select_slider("Learning rate (G and D)", [5e-5, 1e-4, 2e-4, 5e-4, 1e-3], value=quick["lr"], key="dcgan_lr",
+    network = c1.selectbox("Network", list(dcgan.NETWORKS), index=list(dcgan.NETWORKS).index("tiny"),
+                           key="dcgan_network",
+                           help="\n\n".join(f"**{k}**: {v}" for k, v in dcgan.DESCRIPTIONS.items()))
+    start = PRESETS["cpu_quick_start" if training_device().type == "cpu" else "seeds_book"].config
+    lr = c1.select_slider("Learning rate (G and D)", [5e-5, 1e-4, 2e-4, 5e-4, 1e-3], value=start.lr_g, key="dcgan_lr",
                           format_func=lambda v: f"{v:g}")
-    batch = c2.select_slider("Batch size", [32, 64, 128, 256], value=quick["batch_size"], key="dcgan_batch",
+    batch = c2.select_slider("Batch size", [32, 64, 128, 256], value=start.batch_size, key="dcgan_batch",
                              help="On a CPU the page starts at batch 32 and lr 1e-3: more, smaller steps draw "
                                   "digits sooner. The seeds use batch 128 and lr 2e-4.")
     d_steps = c2.number_input("D steps per G step (k)", 1, 5, 1, key="dcgan_k")
@@ -84,9 +86,9 @@ with st.expander("Settings", expanded=True):
     smooth = c3.slider("One-sided label smoothing", 0.0, 0.3, 0.0, 0.05, key="dcgan_smooth",
                        help="Real targets become 1 − s instead of 1.")
     seed = c3.number_input("Seed", 0, 9999, 0, key="dcgan_seed")
-    st.caption(f"**{preset}** — {dcgan.DESCRIPTIONS[preset]}")
+    st.caption(f"**{network}** — {dcgan.DESCRIPTIONS[network]}")
 
-settings = DCGANConfig(preset=preset, lr_g=float(lr), lr_d=float(lr), batch_size=int(batch), d_steps=int(d_steps),
+settings = DCGANConfig(network=network, lr_g=float(lr), lr_d=float(lr), batch_size=int(batch), d_steps=int(d_steps),
                        label_flip=float(flip), label_smoothing=float(smooth), seed=int(seed))
 
 
@@ -101,12 +103,12 @@ def real_grid() -> np.ndarray:
 
 
 def start_from_pretrained() -> None:
-    """Button callback (runs before the rerun, so it may set the preset widget)."""
+    """Button callback (runs before the rerun, so it may set the network widget)."""
     card = pretrained_card()
-    config = replace(settings, preset=card.preset, loss=card.config["loss"], batch_size=card.config["batch_size"])
+    config = replace(settings, network=card.network, loss=card.config["loss"], batch_size=card.config["batch_size"])
     trainer = make_trainer(config)
     restore(trainer, PRETRAINED)
-    st.session_state["dcgan_preset"] = card.preset
+    st.session_state["dcgan_network"] = card.network
     get_run(KEY, config, make_trainer).reset(trainer, config)
     st.session_state["dcgan_loaded"] = card
 
@@ -123,12 +125,12 @@ if card is None:
     p2.caption("No pretrained DCGAN found (train one with `python -m gan_core train dcgan ...`).")
 else:
     m = card.metrics
-    p2.caption(f"Pretrained: preset **{card.preset}**, {card.steps:,} steps ({card.epochs:.1f} epochs) "
+    p2.caption(f"Pretrained: network **{card.network}**, {card.steps:,} steps ({card.epochs:.1f} epochs) "
                f"on {card.device or '?'}" + (f"; MNIST score {m['mnist_score']:.2f} on {m['n_samples']:,} samples"
                                                  if "mnist_score" in m else ""))
 loaded = st.session_state.get("dcgan_loaded")
-if loaded and run.trainer.config.preset == loaded.preset and run.trainer.step_count >= loaded.steps:
-    st.success(f"Pretrained DCGAN loaded (preset {loaded.preset}, trained {loaded.steps:,} steps). "
+if loaded and run.trainer.config.network == loaded.network and run.trainer.step_count >= loaded.steps:
+    st.success(f"Pretrained DCGAN loaded (network {loaded.network}, trained {loaded.steps:,} steps). "
                f"Press **Start** to keep training it.", icon=":material/check_circle:")
 
 judge = digit_classifier()
@@ -186,9 +188,9 @@ live_view(KEY, run, draw, seconds=IMAGE_TICK_SECONDS, every=IMAGE_TICK_EVERY)
 
 if not run.running and run.snapshot.step > 0:
     data = checkpoints.to_bytes({"G": run.trainer.G, "D": run.trainer.D},
-                                {"preset": run.trainer.config.preset, "steps": str(run.snapshot.step)})
+                                {"network": run.trainer.config.network, "steps": str(run.snapshot.step)})
     st.download_button("Download this checkpoint (.safetensors)", data,
-                       file_name=f"dcgan_{preset}_{run.snapshot.step}.safetensors",
+                       file_name=f"dcgan_{network}_{run.snapshot.step}.safetensors",
                        mime="application/octet-stream", key="dcgan_download", icon=":material/download:")
 
 with st.expander("What to watch"):

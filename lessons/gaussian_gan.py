@@ -29,7 +29,7 @@ FIELDS = [f.name for f in fields(DistributionConfig)]
 
 def load_preset() -> None:
     """Copy the chosen preset's values into the widgets."""
-    preset = asdict(PRESETS_1D[st.session_state[f"{KEY}_preset"]])
+    preset = asdict(PRESETS_1D[st.session_state[f"{KEY}_preset"]].config)
     for name in ("g_hidden", "d_hidden"):
         widths = preset.pop(name)
         preset[f"{name}_layers"], preset[f"{name}_width"] = len(widths), widths[0]

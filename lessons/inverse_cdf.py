@@ -73,7 +73,7 @@ st.markdown(
     "$F_X^{-1}(1-z)$, which produces the same distribution. Multi-modal targets need a map with a steep "
     "jump between the modes, which is hard for a smooth network: watch for samples stranded in the gap."
 )
-config = replace(PRESETS_1D["Fast"], noise="uniform", target=name, target_params=params)
+config = replace(PRESETS_1D["Fast"].config, noise="uniform", target=name, target_params=params)
 run = live.get_run(RUN_KEY, config, DistributionTrainer)
 live.controls(RUN_KEY, run, config, DistributionTrainer)
 

@@ -72,11 +72,12 @@ if view == "Single run":
 else:
     method = c2.selectbox("Cure to compare with vanilla", CURE_KEYS, index=CURE_KEYS.index(mc.COMPARE_DEFAULT),
                           format_func=lambda m: mc.METHODS[m].title, key="mc_cure")
-st.caption(f"**{mc.METHODS[method].title}** — switches: {mc.METHODS[method].switches}. "
-           f"Budget used by the benchmark: {mc.budget(target, method):,} steps."
+recipe = mc.preset(target, method)
+cfg = recipe.config
+st.caption(f"**{mc.METHODS[method].title}** — switches: {recipe.description}. "
+           f"Budget used by the benchmark: {recipe.budget:,} steps."
            + (f" The learning rates halve every {cfg.lr_half_life} steps after step {cfg.lr_decay_start:,}, "
-              "so the picture settles (freezes) soon after that."
-              if (cfg := mc.preset(target, method)).lr_decay_start else ""))
+              "so the picture settles (freezes) soon after that." if cfg.lr_decay_start else ""))
 st.info(WHY[method], icon=":material/lightbulb:")
 
 

@@ -1,7 +1,7 @@
 """Command line over the family registry: train, sample, evaluate and average any model family.
 
-    python -m gan_core train dcgan --preset infogan_half --loss hinge --ema 0.999 --batch-size 64 --epochs 40
-        --out pretrained/dcgan_mnist                     (one line; `train FAMILY --help` lists its options)
+    python -m gan_core train dcgan --preset shipped --epochs 40 --out pretrained/dcgan_mnist
+        (`train FAMILY --help` lists its options and presets; a flag changes the preset's setting)
     python -m gan_core train cyclegan ... --resume runs/NAME --out runs/NAME       (continue a run)
     python -m gan_core sample cgan_mnist --n 100 [--label 3] --out digits.npz     (or .png)
     python -m gan_core sample cyclegan_digits --direction AB --n 100 --out ab.npz
@@ -67,13 +67,14 @@ def train(args) -> int:
     from gan_core.cli.runner import run
 
     family = registry.get(args.family)
-    config = family.config(**_given(args, family.config))
+    preset = family.presets[args.preset] if getattr(args, "preset", None) else None
+    config = replace(preset.config if preset else family.config(), **_given(args, family.config))
     if args.lr is not None:
         config = replace(config, lr_g=args.lr, lr_d=args.lr)
     opts = RunOptions(**_given(args, RunOptions))
     if not opts.out:
         raise ValueError("--out is required: where to write the checkpoint")
-    return run(family, config, opts, pick_device(args.device), args.resume and resolve(args.resume))
+    return run(family, config, opts, pick_device(args.device), args.resume and resolve(args.resume), preset)
 
 
 def sample(args) -> int:
@@ -148,6 +149,10 @@ def parser() -> argparse.ArgumentParser:
         _add_flags(f, RunOptions, skip={f.name for f in settable_fields(family.config)}, defaults=family.defaults)
         f.add_argument("--resume", default=None, help="continue from this checkpoint (a run of the same settings)")
         f.add_argument("--device", default=None, help="cuda | mps | cpu (default: the best there is, or $GAN_DEVICE)")
+        if family.presets:
+            f.add_argument("--preset", choices=sorted(family.presets), default=None,
+                           help="start from a training recipe; flags given change it: " + "; ".join(
+                               f"{p.name}: {p.description}" for p in family.presets.values()))
         if hasattr(family.config, "lr_g"):
             f.add_argument("--lr", type=float, default=None, help="set both learning rates")
         f.set_defaults(run=train, **{k: v for k, v in family.defaults.items()})

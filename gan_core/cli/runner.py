@@ -24,16 +24,17 @@ def environment(device) -> dict:
             "platform": platform.platform(), "command": "python -m gan_core " + " ".join(sys.argv[1:])}
 
 
-def make_card(family, trainer, device, metrics: dict, partial: bool) -> dict:
+def make_card(family, trainer, device, metrics: dict, partial: bool, preset=None) -> dict:
     """The card every family's checkpoint carries, plus the family's own fields."""
     return {"kind": trainer.kind, **family.card(trainer, metrics), "config": config_dict(trainer.config),
+            "preset": preset.to_dict() if preset else None,
             "steps": trainer.step_count, "epochs": round(trainer.epoch, 3), "wall_time_s": round(trainer.elapsed, 1),
             "resumed_from": trainer.resumed_from, **environment(device), "partial": partial,
             "status": trainer.status, "divergence": trainer.divergence, "metrics": metrics,
             "metrics_during_training": list(trainer.metrics_history)}
 
 
-def run(family, config, run_opts, device, resume: str | None) -> int:
+def run(family, config, run_opts, device, resume: str | None, preset=None) -> int:
     trainer = family.trainer(config, device)
     if resume:
         restore(trainer, resume, resume=True)
@@ -44,7 +45,8 @@ def run(family, config, run_opts, device, resume: str | None) -> int:
     out, best_name, best = run_opts.out, ROOT / "runs" / (Path(run_opts.out).name + "_best"), None
 
     def save(name, metrics=None, partial=True):
-        return checkpoints.save(name, trainer.networks(), make_card(family, trainer, device, metrics or {}, partial))
+        card = make_card(family, trainer, device, metrics or {}, partial, preset)
+        return checkpoints.save(name, trainer.networks(), card)
 
     def evaluate_now() -> str:
         nonlocal best
@@ -59,7 +61,7 @@ def run(family, config, run_opts, device, resume: str | None) -> int:
     print(f"Evaluating {run_opts.eval_samples} samples ...", file=sys.stderr)
     nets = trainer.networks()
     metrics = family.evaluate(nets, config_dict(trainer.config), run_opts.eval_samples, 0)
-    w, c = checkpoints.save(out, nets, make_card(family, trainer, device, metrics, partial=False))
+    w, c = checkpoints.save(out, nets, make_card(family, trainer, device, metrics, False, preset))
     print(f"{family.report(metrics)}\nwrote {w} and {c}")
     return 0 if trainer.status != "diverged" else 1
 

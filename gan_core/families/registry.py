@@ -27,6 +27,7 @@ class Family:
     sample_options: dict = field(default_factory=dict)  # `sample` flags it accepts: name -> (type, help)
     average: Callable[[list], Any] | None = None  # generators of one run -> their average
     defaults: dict = field(default_factory=dict)  # run options that differ for this family (e.g. eval_samples)
+    presets: dict = field(default_factory=dict)  # name -> core.presets.Preset: `train NAME --preset P`
 
 
 _WHERE = {  # family name -> the module that defines FAMILY (or FAMILIES)

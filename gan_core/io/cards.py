@@ -37,7 +37,8 @@ class ModelCard:
     bars_met: bool | None = None  # CycleGAN: every bar of its evaluation passed
     # fields some families add
     dataset: str = ""
-    preset: str | None = None  # DCGAN, CGAN: the network preset
+    preset: dict[str, Any] | None = None  # the training recipe a run started from (core.presets.Preset)
+    network: str | None = None  # DCGAN, CGAN: which of the family's networks
     z_dim: int | None = None
     conditioning: str | None = None  # CGAN
     projection: bool | None = None
@@ -50,6 +51,7 @@ class ModelCard:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelCard":
+        data = _renamed(data)
         known = {f.name for f in fields(cls)} - {"extra"}
         return cls(**{k: v for k, v in data.items() if k in known},
                    extra={k: v for k, v in data.items() if k not in known})
@@ -70,3 +72,14 @@ class ModelCard:
     def setting(self, name: str, default: Any = None) -> Any:
         """A training setting: from `config`, else from the card's top level (older cards kept some there)."""
         return self.config.get(name, getattr(self, name, None) if getattr(self, name, None) is not None else default)
+
+
+def _renamed(data: dict[str, Any]) -> dict[str, Any]:
+    """Cards written before "preset" meant a training recipe called the DCGAN/CGAN network size "preset"."""
+    data = dict(data)
+    if isinstance(data.get("preset"), str):
+        data["network"] = data.pop("preset")
+    config = data.get("config")
+    if isinstance(config, dict) and isinstance(config.get("preset"), str):
+        data["config"] = {("network" if k == "preset" else k): v for k, v in config.items()}
+    return data

@@ -10,30 +10,30 @@ from pathlib import Path
 from typing import Any
 
 from gan_core.io import checkpoints
+from gan_core.io.cards import ModelCard
 from gan_core.io.checkpoints import CheckpointError
 
 RESUME_LINK = ("command", "steps", "epochs", "wall_time_s", "date")  # what a resumed run records of its parent
 
 
-def restore(trainer, name: str | Path, resume: bool = False) -> dict[str, Any]:
+def restore(trainer, name: str | Path, resume: bool = False) -> ModelCard:
     """Load checkpoint `name` into `trainer`; returns its card. With `resume`, the run continues the
     checkpoint's clock, epochs and evaluation history too (and records where it came from)."""
-    card = checkpoints.read_card(name)
-    if card.get("kind") != trainer.kind:
-        raise CheckpointError(f"{name} is a {card.get('kind')!r} checkpoint, not a {trainer.kind!r} one")
-    config = card.get("config", {})
+    card = ModelCard.load(name)
+    if card.kind != trainer.kind:
+        raise CheckpointError(f"{name} is a {card.kind!r} checkpoint, not a {trainer.kind!r} one")
     for field in trainer.architecture_fields:
-        theirs = config.get(field, card.get(field))
+        theirs = card.setting(field)
         if theirs is not None and theirs != getattr(trainer.config, field):
             raise CheckpointError(f"{name} was trained with {field} = {theirs!r}, this trainer has "
                                   f"{getattr(trainer.config, field)!r}; build the trainer with the checkpoint's "
                                   f"settings")
     state: dict[str, Any] = {"networks": checkpoints.module_states(name, trainer.state_dict()["networks"]),
-                             "step": int(card.get("steps", 0))}
+                             "step": card.steps}
     if resume:
-        state |= {"elapsed_s": float(card.get("wall_time_s", 0.0)), "epochs": float(card.get("epochs", 0.0)),
-                  "metrics_history": list(card.get("metrics_during_training", [])),
-                  "resumed_from": {k: card.get(k) for k in RESUME_LINK}}
+        state |= {"elapsed_s": card.wall_time_s, "epochs": card.epochs,
+                  "metrics_history": list(card.metrics_during_training),
+                  "resumed_from": {k: getattr(card, k) for k in RESUME_LINK}}
     trainer.load_state_dict(state)
     return card
 

@@ -6,7 +6,7 @@ import re
 import numpy as np
 from PIL import Image
 
-from gan_core.io import checkpoints
+from gan_core.io.cards import ModelCard
 
 PAGE = "lessons/dcgan_mnist.py"
 
@@ -31,7 +31,7 @@ def test_page_renders_with_controls_and_grid(app_page):
     assert at.title[0].value == "DCGAN on MNIST"
     labels = [b.label for b in at.button]
     assert {"Start", "Pause", "Reset", "Start from the pretrained DCGAN"} <= set(labels)
-    assert at.selectbox(key="dcgan_preset").value == "tiny"
+    assert at.selectbox(key="dcgan_network").value == "tiny"
     assert _step(at) == 0
     assert len(at.get("image")) >= 1  # real digits and G's grid
 
@@ -57,11 +57,11 @@ def test_start_advances_the_step_counter(app_page):
 
 def test_start_from_pretrained_shows_its_grid(app_page):
     at = app_page(PAGE)
-    card = checkpoints.read_card("pretrained/dcgan_mnist")
+    card = ModelCard.load("pretrained/dcgan_mnist")
     at.button(key="dcgan_pretrained").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Pretrained DCGAN loaded" in s.value for s in at.success)
-    assert at.selectbox(key="dcgan_preset").value == card["preset"]
-    assert _step(at) == card["steps"]
+    assert at.selectbox(key="dcgan_network").value == card.network
+    assert _step(at) == card.steps
     assert len(at.get("image")) >= 1

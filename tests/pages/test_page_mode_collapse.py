@@ -52,8 +52,8 @@ def test_compare_shows_two_trainers_both_live(app_page):
     assert len(steps) == 2 and all(s > 0 for s in steps), steps
     assert len(at.get("plotly_chart")) == 4  # a scatter and a modes chart per trainer
     vanilla, cure = (at.session_state[k].trainer.config for k in ("mc_run_van", "mc_run_cure"))
-    assert vanilla.seed == cure.seed and vanilla == mc.preset("ring", "vanilla", 0)
-    assert cure == mc.preset("ring", mc.COMPARE_DEFAULT, 0) and cure != vanilla
+    assert vanilla.seed == cure.seed and vanilla == mc.preset("ring", "vanilla", 0).config
+    assert cure == mc.preset("ring", mc.COMPARE_DEFAULT, 0).config and cure != vanilla
 
 
 def test_1d_target_shows_histograms(app_page):

@@ -18,20 +18,19 @@ def test_typeset_reader_reads_held_out_renders_at_least_99_percent():
 
 @pytest.mark.long_running
 def test_shipped_cyclegan_translates_keeps_digits_and_its_card_is_honest():
-    """On fresh inputs (seed 3, not the card's seed 0): digits kept >= 90% and the Fréchet distance to the target
-    domain at most half the untranslated inputs', both ways; typeset -> handwritten in the target domain (>= 90%
-    of the domain judge's accuracy on real handwriting); a change a person sees. Handwritten -> typeset is NOT
-    yet in the target domain often enough (the card: bars_met false, ab_in_target false); its share is checked
-    at the card's level, far above the plain model's."""
+    """On fresh inputs (seed 3, not the card's seed 0), every bar of the issue, both ways: in the target domain
+    (>= 90% of the domain judge's accuracy on real digits of that domain), digits kept >= 90%, Fréchet distance
+    to the target domain at most half the untranslated inputs'; a change a person sees; the card's numbers
+    reproduce and its bars_met is true."""
     G, _, card = load_cyclegan(SHIPPED)
     m = evaluate_translation(G, Judges.shipped(), n=2000, seed=3)
     claimed = card.metrics
     assert claimed["n_per_direction"] == 2000 and card.bars_met is claimed["bars_met"] is all(claimed["bars"].values())
-    for bar in ("ab_label_kept", "ba_label_kept", "ab_frechet", "ba_frechet", "ba_in_target"):
-        assert m["bars"][bar], (bar, m)
+    assert card.bars_met is True
+    assert m["bars_met"], {bar: ok for bar, ok in m["bars"].items() if not ok}
     for key in ("ab_in_target", "ba_in_target", "ab_label_kept", "ba_label_kept"):
         assert abs(m[key] - claimed[key]) < 0.03, (key, m[key], claimed[key])
-    assert m["ab_in_target"] >= 0.6 and m["ab_in_target"] > 10 * m["ab_untranslated_in_target"]
+    assert m["ab_in_target"] > 10 * m["ab_untranslated_in_target"]
     assert min(m["ab_change"], m["ba_change"]) > 2 * PLAIN_CHANGE_AT_MOST  # a change a person sees
     assert m["cycle_l1"] < 0.5  # and the round trip still comes back
 

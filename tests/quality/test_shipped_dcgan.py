@@ -1,5 +1,4 @@
 """The shipped DCGAN (pretrained/dcgan_mnist): its card's numbers and the issue's bars on fresh samples."""
-import json
 
 import numpy as np
 import pytest
@@ -8,15 +7,16 @@ from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.sample import generate_images
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
+from gan_core.io.cards import ModelCard
 
 SHIPPED = "pretrained/dcgan_mnist"
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_shipped_dcgan_card_reports_measured_metrics():
-    card = json.loads(checkpoints.paths(SHIPPED)[1].read_text())
-    assert card["kind"] == "dcgan" and card["preset"] in dcgan.PRESETS and card["steps"] > 0
-    m = card["metrics"]
+    card = ModelCard.load(SHIPPED)
+    assert card.kind == "dcgan" and card.network in dcgan.NETWORKS and card.steps > 0
+    m = card.metrics
     assert m["n_samples"] == 10_000 and sum(m["class_histogram"]) == 10_000
     assert np.isfinite(m["frechet_distance"]) and np.isfinite(m["frechet_baseline_test_vs_train"])
     assert m["frechet_baseline_test_vs_train"] < m["frechet_distance"]
@@ -33,7 +33,7 @@ def test_shipped_dcgan_card_is_honest_and_meets_the_balance_and_frechet_bars():
 
     nets, card = load(SHIPPED)
     G = nets["G"]
-    assert card.preset == "infogan_half" and card.config["loss"] == "hinge"
+    assert card.network == "infogan_half" and card.config["loss"] == "hinge"
     images = generate_images(G, 10_000, seed=2024)
     m = Evaluator().evaluate(images)
     fractions = np.array(m["class_histogram"]) / 10_000

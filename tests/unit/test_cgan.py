@@ -73,7 +73,7 @@ def test_label_agreement_counts_per_requested_digit():
 def small_trainer():
     images, labels = load_mnist("train")
     data = DeviceDataset(images[:2048], labels[:2048], seed=0)
-    trainer = ConditionalImageGANTrainer(CGANConfig(preset="tiny", batch_size=32, seed=3), dataset=data)
+    trainer = ConditionalImageGANTrainer(CGANConfig(network="tiny", batch_size=32, seed=3), dataset=data)
     grid0 = trainer.grid().copy()
     snap = trainer.step(30)
     return trainer, grid0, snap
@@ -118,11 +118,11 @@ def test_checkpoint_round_trip_and_cli_sample(small_trainer, tmp_path):
 
 def test_cli_resume_with_an_ema_generator_ships_the_average(tmp_path):
     """`train cgan --ema --resume`: the run continues from the checkpoint's step and the card says which G shipped."""
-    first, card = train_then_resume("cgan", tmp_path, (0.01, 0.02), "--preset", "tiny", "--eval-samples", "100",
+    first, card = train_then_resume("cgan", tmp_path, (0.01, 0.02), "--network", "tiny", "--eval-samples", "100",
                                     "--ema", "0.99")
     assert card["resumed_from"]["steps"] == first["steps"] > 0 and card["steps"] == round(0.02 * (60_000 // 64))
     assert card["generator_weights"].startswith("exponential moving average") and card["config"]["ema"] == 0.99
-    trainer = ConditionalImageGANTrainer(CGANConfig(preset="tiny", batch_size=32, ema=0.9, seed=1))
+    trainer = ConditionalImageGANTrainer(CGANConfig(network="tiny", batch_size=32, ema=0.9, seed=1))
     trainer.step(3)
     assert trainer.sampler is trainer.ema.model
     G = trainer.sampler
@@ -134,4 +134,4 @@ def test_config_rejects_unknown_options():
     with pytest.raises(ValueError):
         CGANConfig(conditioning="telepathy").validate()
     with pytest.raises(ValueError):
-        CGANConfig(preset="huge").validate()
+        CGANConfig(network="huge").validate()

@@ -208,10 +208,11 @@ def test_unrolled_changes_the_generator_update():
 def test_every_preset_builds_and_trains_a_few_steps():
     for target in mc.TARGETS:
         for method in mc.METHODS:
-            cfg = mc.preset(target, method, seed=0)
-            cfg.validate()
+            recipe = mc.preset(target, method, seed=0)
+            recipe.config.validate()
+            assert recipe.budget == mc.budget(target, method) and recipe.to_dict()["config"]["target"] == target
     for method in mc.METHODS:
-        snap = DistributionTrainer(mc.preset("ring", method)).step(2)
+        snap = DistributionTrainer(mc.preset("ring", method).config).step(2)
         assert snap.step == 2 and not snap.diverged, method
 
 

@@ -18,7 +18,7 @@ def converged(snap, tol=0.1) -> bool:
 
 @pytest.mark.long_running
 def test_fast_preset_fits_the_seed_target():
-    snap = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=0)).step(FAST_BUDGET)
+    snap = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=0)).step(FAST_BUDGET)
     assert snap.status == "training" and snap.step == FAST_BUDGET
     m = snap.fake_moments
     assert abs(m["mean"] - 4.0) < 0.1, m
@@ -30,13 +30,14 @@ def test_fast_preset_fits_the_seed_target():
 
 @pytest.mark.long_running
 def test_fast_preset_succeeds_for_most_seeds():
-    wins = [converged(DistributionTrainer(replace(PRESETS_1D["Fast"], seed=s)).step(FAST_BUDGET)) for s in range(1, 6)]
+    fast = PRESETS_1D["Fast"].config
+    wins = [converged(DistributionTrainer(replace(fast, seed=s)).step(FAST_BUDGET)) for s in range(1, 6)]
     assert sum(wins) >= 4, wins
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_absurd_learning_rate_diverges_with_a_message(optimizer):
-    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], lr_g=1e4, lr_d=1e4, optimizer=optimizer))
+    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"].config, lr_g=1e4, lr_d=1e4, optimizer=optimizer))
     before = {k: v.clone() for k, v in trainer.G.state_dict().items()}
     snap = trainer.step(100)
     assert snap.status == "diverged" and snap.diverged
@@ -54,7 +55,7 @@ def test_absurd_learning_rate_diverges_with_a_message(optimizer):
 
 def test_snapshot_is_plain_data_on_a_shared_grid():
     # a probability loss, so that D(x) on the grid is a probability (Fast's least squares gives a score)
-    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=2, loss="non_saturating"))
+    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=2, loss="non_saturating"))
     snap = trainer.train_for(0.2)
     assert snap.step >= 1
     n_bins = len(snap.bin_edges) - 1
@@ -67,7 +68,7 @@ def test_snapshot_is_plain_data_on_a_shared_grid():
 
 
 def test_seed_paper_preset_is_the_seminar_setup():
-    c = PRESETS_1D["Seed paper"]
+    c = PRESETS_1D["Seed paper"].config
     assert (c.noise, c.g_hidden, c.d_hidden, c.d_input) == ("uniform", (5, 5), (10, 10), "moments")
     assert (c.optimizer, c.lr_g, c.lr_d, c.momentum, c.batch_size, c.d_steps, c.g_steps) == \
         ("sgd", 1e-3, 1e-3, 0.9, 500, 20, 20)
@@ -78,14 +79,14 @@ def test_seed_paper_preset_is_the_seminar_setup():
 
 
 def test_training_is_reproducible():
-    a = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=7)).step(50)
-    b = DistributionTrainer(replace(PRESETS_1D["Fast"], seed=7)).step(50)
+    a = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=7)).step(50)
+    b = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=7)).step(50)
     assert a.fake_counts == b.fake_counts and a.d_loss == b.d_loss
 
 
 @pytest.mark.long_running
 def test_inverse_cdf_map_is_learned_from_uniform_noise():
-    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"], noise="uniform", seed=0))
+    trainer = DistributionTrainer(replace(PRESETS_1D["Fast"].config, noise="uniform", seed=0))
     untrained = trainer.learned_map()["max_deviation"]
     trainer.step(1500)
     learned = trainer.learned_map()

@@ -13,7 +13,7 @@ from gan_core.core.config import TrainConfig, option
 class CGANConfig(TrainConfig):
     """A conditional DCGAN: Adam lr 2e-4, beta1 0.5, BCE; labels y drawn uniformly for G's batches."""
 
-    preset: str = option("compact", "see cgan.PRESETS")
+    network: str = option("compact", "the networks: compact (G 7x7x96 -> 14x14x48 -> 28x28) | tiny (narrower)")
     conditioning: str = option(
         "modulate", "modulate (embedding scales z's features) | concat (one-hot maps) | embed (z * e(y))")
     projection: bool = option(True, "D adds a projection term <embed(y), features(x)>")
@@ -30,8 +30,8 @@ class CGANConfig(TrainConfig):
         from gan_core.families.cgan import networks as cgan
 
         super().validate()
-        if self.preset not in cgan.PRESETS:
-            raise ValueError(f"unknown CGAN preset {self.preset!r}; choose one of {sorted(cgan.PRESETS)}")
+        if self.network not in cgan.NETWORKS:
+            raise ValueError(f"unknown CGAN network {self.network!r}; choose one of {sorted(cgan.NETWORKS)}")
         if self.conditioning not in cgan.CONDITIONING:
             raise ValueError(f"unknown conditioning {self.conditioning!r}; choose one of {cgan.CONDITIONING}")
         if self.z_dim < 1 or self.grid_size < 10:

@@ -5,16 +5,18 @@ import numpy as np
 
 from gan_core.families.cgan import networks as cgan
 from gan_core.families.cgan.config import CGANConfig
+from gan_core.families.cgan.presets import PRESETS
 from gan_core.families.cgan.sample import evaluate_conditional, generate_conditional
 from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
 from gan_core.families.dcgan.family import evaluator, generator_weights, line
 from gan_core.families.registry import Family
 from gan_core.io import checkpoints
+from gan_core.io.cards import ModelCard
 
 
 def card(trainer, metrics: dict) -> dict:
     c = trainer.config
-    return {"dataset": "MNIST", "architecture": cgan.DESCRIPTIONS[c.conditioning], "preset": c.preset,
+    return {"dataset": "MNIST", "architecture": cgan.DESCRIPTIONS[c.conditioning], "network": c.network,
             "conditioning": c.conditioning, "projection": c.projection, "minibatch_std": c.minibatch_std,
             "z_dim": c.z_dim,
             "parameters": {"G": cgan.count_parameters(trainer.G), "D": cgan.count_parameters(trainer.D)},
@@ -22,9 +24,9 @@ def card(trainer, metrics: dict) -> dict:
 
 
 def load(path, device="cpu") -> dict:
-    card_ = checkpoints.read_card(path)
-    c = {k: card_.get(k, getattr(CGANConfig, k)) for k in ConditionalImageGANTrainer.architecture_fields}
-    G, D = cgan.build(c["preset"], c["conditioning"], c["z_dim"], c["projection"], c["minibatch_std"])
+    card_ = ModelCard.load(path)
+    c = {k: card_.setting(k, getattr(CGANConfig, k)) for k in ConditionalImageGANTrainer.architecture_fields}
+    G, D = cgan.build(c["network"], c["conditioning"], c["z_dim"], c["projection"], c["minibatch_std"])
     checkpoints.load_into(path, {"G": G, "D": D})
     return {"G": G.to(device).eval(), "D": D.to(device).eval()}
 
@@ -59,4 +61,4 @@ def periodic(trainer) -> tuple[dict, tuple, str]:
 FAMILY = Family("cgan", "a conditional GAN on MNIST (the digit is an input)", CGANConfig, ConditionalImageGANTrainer,
                 card, load, evaluate, report, line, periodic, sample,
                 sample_options={"label": (int, "the digit to draw (default: N/10 of each)")},
-                average=cgan.average_generators)
+                average=cgan.average_generators, presets=PRESETS)

@@ -26,7 +26,7 @@ live here: the "modulate" generator, and minibatch_std=True, a per-digit version
 minibatch standard deviation (the seeds' "mini-batch discrimination"): D sees how varied the batch's
 samples of the same digit are, so a batch of identical 3s is easy to reject.
 
-Presets: "compact" (the shipped CPU model: a 7x7x96 -> 14x14x48 -> 28x28 generator) and "tiny"
+Networks: "compact" (the shipped CPU model: a 7x7x96 -> 14x14x48 -> 28x28 generator) and "tiny"
 (half the channels, for live training in the app). D returns logits (BCE-with-logits in the loss).
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ from gan_core.tricks.averaging import average_weights, recalibrate_batchnorm
 Z_DIM = 100
 N_CLASSES = 10
 CONDITIONING = ("concat", "embed", "modulate")
-PRESETS = {"compact": 48, "tiny": 32}  # G's 14x14 channels; D's first conv has the same width
+NETWORKS = {"compact": 48, "tiny": 32}  # G's 14x14 channels; D's first conv has the same width
 DESCRIPTIONS = {
     "concat": "G: z -> dense 7x7 maps, one-hot y -> dense 7x7 maps, concatenated -> BN, ReLU -> ConvT (k4 s2) "
               "-> BN, ReLU -> ConvT (k4 s2) -> tanh. D: x with 10 one-hot label channels -> conv (k4 s2) -> "
@@ -167,14 +167,14 @@ def class_spread(h: torch.Tensor, y: torch.Tensor, n_classes: int = N_CLASSES) -
     return (var.mean(1) + 1e-6).sqrt()[y] if n > 1 else flat.new_zeros(n)
 
 
-def build(preset: str = "compact", conditioning: str = "concat", z_dim: int = Z_DIM,
+def build(network: str = "compact", conditioning: str = "concat", z_dim: int = Z_DIM,
           projection: bool = False, minibatch_std: bool = False) -> tuple[nn.Module, nn.Module]:
-    """(G, D) of a preset and conditioning style, DCGAN-initialised (N(0, 0.02)). Seed torch first."""
-    if preset not in PRESETS:
-        raise ValueError(f"unknown CGAN preset {preset!r}; choose one of {sorted(PRESETS)}")
+    """(G, D) of a network and conditioning style, DCGAN-initialised (N(0, 0.02)). Seed torch first."""
+    if network not in NETWORKS:
+        raise ValueError(f"unknown CGAN network {network!r}; choose one of {sorted(NETWORKS)}")
     if conditioning not in CONDITIONING:
         raise ValueError(f"unknown conditioning {conditioning!r}; choose one of {CONDITIONING}")
-    ch = PRESETS[preset]
+    ch = NETWORKS[network]
     G = ConditionalGenerator(z_dim, ch, conditioning)
     D = ConditionalDiscriminator(ch, conditioning, projection=projection, minibatch_std=minibatch_std)
     init_weights(G)
@@ -188,8 +188,8 @@ def build(preset: str = "compact", conditioning: str = "concat", z_dim: int = Z_
     return G, D
 
 
-def build_generator(preset: str = "compact", conditioning: str = "concat", z_dim: int = Z_DIM) -> nn.Module:
-    return build(preset, conditioning, z_dim)[0]
+def build_generator(network: str = "compact", conditioning: str = "concat", z_dim: int = Z_DIM) -> nn.Module:
+    return build(network, conditioning, z_dim)[0]
 
 
 def balanced_labels(n: int, n_classes: int = N_CLASSES) -> torch.Tensor:
@@ -199,7 +199,7 @@ def balanced_labels(n: int, n_classes: int = N_CLASSES) -> torch.Tensor:
 
 
 __all__ = ["ConditionalGenerator", "ConditionalDiscriminator", "build", "build_generator", "balanced_labels",
-           "count_parameters", "Reshape", "Z_DIM", "N_CLASSES", "CONDITIONING", "PRESETS", "DESCRIPTIONS"]
+           "count_parameters", "Reshape", "Z_DIM", "N_CLASSES", "CONDITIONING", "NETWORKS", "DESCRIPTIONS"]
 
 
 def average_generators(generators: list[nn.Module]) -> nn.Module:

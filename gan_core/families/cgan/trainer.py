@@ -23,7 +23,7 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
     """
 
     kind = "cgan"
-    architecture_fields = ("preset", "conditioning", "z_dim", "projection", "minibatch_std")
+    architecture_fields = ("network", "conditioning", "z_dim", "projection", "minibatch_std")
 
     def __init__(self, config: CGANConfig, device: torch.device | str = "cpu", dataset: DeviceDataset | None = None):
         super().__init__(config, device, dataset)
@@ -40,7 +40,7 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
     def build_models(self, config) -> tuple[torch.nn.Module, torch.nn.Module]:
         from gan_core.families.cgan import networks as cgan
 
-        return cgan.build(config.preset, config.conditioning, config.z_dim, config.projection, config.minibatch_std)
+        return cgan.build(config.network, config.conditioning, config.z_dim, config.projection, config.minibatch_std)
 
     def sample_real(self, n: int):
         return self.data.batch(n)

@@ -15,6 +15,7 @@ from gan_core.families.cyclegan.evaluate import (
     source_digits,
 )
 from gan_core.families.cyclegan.networks import DIRECTIONS, PATCHES
+from gan_core.families.cyclegan.presets import PRESETS
 from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
 from gan_core.families.dcgan.networks import count_parameters
 from gan_core.families.registry import Family
@@ -94,4 +95,4 @@ def line(snap) -> str:
 FAMILY = Family("cyclegan", "a CycleGAN between handwritten (MNIST) and typeset digits", CycleGANConfig,
                 CycleGANTrainer, card, load, evaluate, report, line, periodic, sample,
                 sample_options={"direction": (str, "AB (handwritten -> typeset) or BA (typeset -> handwritten)")},
-                average=lambda gens: average_weights(gens).eval(), defaults={"eval_samples": 2000})
+                average=lambda gens: average_weights(gens).eval(), defaults={"eval_samples": 2000}, presets=PRESETS)

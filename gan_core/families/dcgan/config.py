@@ -11,7 +11,7 @@ from gan_core.families.dcgan import networks as dcgan
 class DCGANConfig(TrainConfig):
     """The seeds' DCGAN settings: Adam lr 2e-4, beta1 0.5, batch 128, BCE (non-saturating G)."""
 
-    preset: str = option("tiny", "book | small | tiny")
+    network: str = option("tiny", "the networks: book | small | tiny | infogan | infogan_half")
     z_dim: int = option(dcgan.Z_DIM, "size of the noise vector z")
     lr_g: float = 2e-4
     lr_d: float = 2e-4
@@ -23,15 +23,9 @@ class DCGANConfig(TrainConfig):
 
     def validate(self) -> None:
         super().validate()
-        if self.preset not in dcgan.PRESETS:
-            raise ValueError(f"unknown DCGAN preset {self.preset!r}; choose one of {sorted(dcgan.PRESETS)}")
+        if self.network not in dcgan.NETWORKS:
+            raise ValueError(f"unknown DCGAN network {self.network!r}; choose one of {sorted(dcgan.NETWORKS)}")
         if self.z_dim < 1 or self.grid_size < 1:
             raise ValueError("z size and grid size must be at least 1")
         if not 0.0 <= self.ema < 1.0:
             raise ValueError("the EMA decay must lie in [0, 1)")
-
-
-# The DCGAN page's defaults on a CPU: the tiny preset with batch 32 at lr 1e-3 draws digits sooner per
-# second of CPU than the seeds' batch 128 at 2e-4. Measured on one core of a 2-core EPYC (MNIST score of
-# 500 samples after 60 s of CPU): 2.9 with the seeds' settings, 5.0-5.4 with these (about 1,000 steps).
-CPU_QUICK_START = {"batch_size": 32, "lr": 1e-3}

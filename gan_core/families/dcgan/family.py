@@ -6,10 +6,12 @@ import functools
 from gan_core.eval.evaluator import Evaluator
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
+from gan_core.families.dcgan.presets import PRESETS
 from gan_core.families.dcgan.sample import generate_images
 from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import Family
 from gan_core.io import checkpoints
+from gan_core.io.cards import ModelCard
 
 
 @functools.cache
@@ -26,14 +28,14 @@ def generator_weights(config) -> str:
 
 def card(trainer, metrics: dict) -> dict:
     c = trainer.config
-    return {"dataset": "MNIST", "architecture": dcgan.DESCRIPTIONS[c.preset], "preset": c.preset, "z_dim": c.z_dim,
+    return {"dataset": "MNIST", "architecture": dcgan.DESCRIPTIONS[c.network], "network": c.network, "z_dim": c.z_dim,
             "parameters": {"G": dcgan.count_parameters(trainer.G), "D": dcgan.count_parameters(trainer.D)},
             "generator_weights": generator_weights(c)}
 
 
 def load(path, device="cpu") -> dict:
-    card_ = checkpoints.read_card(path)
-    G = dcgan.build_generator(card_["preset"], card_.get("z_dim", dcgan.Z_DIM))
+    card_ = ModelCard.load(path)
+    G = dcgan.build_generator(card_.setting("network"), card_.setting("z_dim", dcgan.Z_DIM))
     checkpoints.load_into(path, {"G": G})
     return {"G": G.to(device).eval()}
 
@@ -64,4 +66,4 @@ def periodic(trainer) -> tuple[dict, None, str]:
 
 
 FAMILY = Family("dcgan", "an unconditional DCGAN on MNIST", DCGANConfig, ImageGANTrainer, card, load, evaluate,
-                report, line, periodic, sample)
+                report, line, periodic, sample, presets=PRESETS)

@@ -1,6 +1,6 @@
-"""DCGAN generator and discriminator for 28x28x1 images, in three sizes.
+"""DCGAN generator and discriminator for 28x28x1 images, in five networks.
 
-Presets (z of size 100, weights from N(0, 0.02), BN weights from N(1, 0.02)):
+Networks (z of size 100, weights from N(0, 0.02), BN weights from N(1, 0.02)):
 
 - "book":  the Keras book's MNIST DCGAN. G: dense -> 7x7x256 -> ConvT 128 (k3 s2) -> BN ->
            LeakyReLU 0.01 -> ConvT 64 (k3 s1) -> BN -> LeakyReLU -> ConvT 1 (k3 s2) -> tanh.
@@ -9,7 +9,7 @@ Presets (z of size 100, weights from N(0, 0.02), BN weights from N(1, 0.02)):
 - "small": the slides' lighter DCGAN. G: dense 7x7x128 -> BN -> ConvT 64 (k5 s2, ReLU) -> BN ->
            ConvT 1 (k5 s2, tanh). D: Conv 64 (k5 s2, leaky 0.2) -> dropout 0.4 -> Conv 128
            (k5 s2, leaky 0.2) -> dropout 0.4 -> dense.
-- "tiny":  our CPU preset, "small" at half the channels with 4x4 kernels and the DCGAN recipe in
+- "tiny":  our CPU network, "small" at half the channels with 4x4 kernels and the DCGAN recipe in
            full (dense -> BN -> ReLU -> ConvT -> BN -> ReLU -> ConvT -> tanh): recognisable digits
            within a couple of minutes on a 2-core laptop.
 
@@ -109,7 +109,7 @@ def _infogan(z_dim: int, ch: int) -> tuple[nn.Module, nn.Module]:
     return G, D
 
 
-PRESETS = {
+NETWORKS = {
     "book": lambda z: _book(z),
     "small": lambda z: _slides(z, 64, 5, 0.4),
     "tiny": lambda z: _tiny(z),
@@ -124,7 +124,7 @@ DESCRIPTIONS = {
                "D convs 64/128 (k4 s2) → FC 1024 → logit, spectral norm on every layer, leaky ReLU 0.1",
     "infogan_half": "InfoGAN layout at half width: G FC 512 → FC 7×7×64 → ConvT 32 (k4 s2) → 1 (k4 s2), BN + "
                     "ReLU; D convs 32/64 (k4 s2) → FC 512 → logit, spectral norm on every layer, leaky ReLU 0.1",
-    "tiny": "CPU preset: dense→7×7×64 (BN, ReLU), ConvT 32 (k4 s2, BN, ReLU) → 1 (k4 s2, tanh); "
+    "tiny": "CPU network: dense→7×7×64 (BN, ReLU), ConvT 32 (k4 s2, BN, ReLU) → 1 (k4 s2, tanh); "
             "D convs 32/64/128 (BN after the first), leaky ReLU 0.2",
 }
 
@@ -143,18 +143,18 @@ def init_weights(module: nn.Module) -> None:
             nn.init.zeros_(m.bias)
 
 
-def build(preset: str, z_dim: int = Z_DIM) -> tuple[nn.Module, nn.Module]:
-    """(G, D) of a preset, initialised. Seed torch beforehand for reproducible weights."""
-    if preset not in PRESETS:
-        raise ValueError(f"unknown DCGAN preset {preset!r}; choose one of {sorted(PRESETS)}")
-    G, D = PRESETS[preset](z_dim)
+def build(network: str, z_dim: int = Z_DIM) -> tuple[nn.Module, nn.Module]:
+    """(G, D) of a network, initialised. Seed torch beforehand for reproducible weights."""
+    if network not in NETWORKS:
+        raise ValueError(f"unknown DCGAN network {network!r}; choose one of {sorted(NETWORKS)}")
+    G, D = NETWORKS[network](z_dim)
     init_weights(G)
     init_weights(D)
     return G, D
 
 
-def build_generator(preset: str, z_dim: int = Z_DIM) -> nn.Module:
-    return build(preset, z_dim)[0]
+def build_generator(network: str, z_dim: int = Z_DIM) -> nn.Module:
+    return build(network, z_dim)[0]
 
 
 def count_parameters(module: nn.Module) -> int:

@@ -41,7 +41,7 @@ class ImageGANTrainer(GANTrainer):
     """A DCGAN on 28x28 MNIST digits."""
 
     kind = "dcgan"  # the model card's kind
-    architecture_fields = ("preset", "z_dim")
+    architecture_fields = ("network", "z_dim")
 
     def __init__(self, config: DCGANConfig, device: torch.device | str = "cpu", dataset: DeviceDataset | None = None):
         config.validate()
@@ -99,7 +99,7 @@ class ImageGANTrainer(GANTrainer):
 
     def build_models(self, config) -> tuple[torch.nn.Module, torch.nn.Module]:
         """(G, D) for this trainer; the conditional trainer builds CGAN networks instead."""
-        return dcgan.build(config.preset, config.z_dim)
+        return dcgan.build(config.network, config.z_dim)
 
     # --- hooks of the GAN loop --------------------------------------------------------------
     def _autocast(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gan_core.core.config import TrainConfig, option
+from gan_core.core.presets import Preset
 from gan_core.tricks.minibatch import MINIBATCH
 
 
@@ -48,17 +49,20 @@ class DistributionConfig(TrainConfig):
 
 
 PRESETS_1D = {
-    # The seminar's PyTorch code, setting by setting.
-    "Seed paper": DistributionConfig(
+    # The seminar's PyTorch code, setting by setting: 5000 iterations of 20 D and 20 G steps.
+    "Seed paper": Preset("Seed paper", DistributionConfig(
         noise="uniform", g_hidden=(5, 5), d_hidden=(10, 10), g_activation="tanh", d_activation="sigmoid",
         d_input="moments", optimizer="sgd", lr_g=1e-3, lr_d=1e-3, momentum=0.9, batch_size=500,
-        d_steps=20, g_steps=20, loss="non_saturating"),
+        d_steps=20, g_steps=20, loss="non_saturating"), budget=5000,
+        description="the seminar's code: uniform noise, 5-5 tanh G, a D that sees 4 moments of the batch, SGD"),
     # Fits the same target in seconds: a wider leaky-ReLU D that gets two updates per G update,
     # Adam, and a learning-rate half-life so that the game settles instead of orbiting the target.
     # Least squares and batch 1024: with BCE and batch 512, 2 of 6 seeds froze with the wrong
     # spread once the learning rates had decayed (D(x) = 1/2, std 1.08); this fit 10 of 10 seeds.
-    "Fast": DistributionConfig(
+    "Fast": Preset("Fast", DistributionConfig(
         noise="normal", g_hidden=(32, 32), d_hidden=(64, 64), g_activation="leaky_relu",
         d_activation="leaky_relu", optimizer="adam", lr_g=2e-3, lr_d=2e-3, beta1=0.5, batch_size=1024,
-        d_steps=2, g_steps=1, lr_half_life=400, loss="least_squares"),
+        d_steps=2, g_steps=1, lr_half_life=400, loss="least_squares"), budget=1500,
+        description="fits N(4, 1.25) in seconds: leaky-ReLU nets, D twice per G step, Adam, least squares, "
+                    "a learning-rate half-life of 400"),
 }

@@ -6,8 +6,9 @@ from the same seed differs only by the cure.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from gan_core.core.presets import Preset
 from gan_core.families.toy.config import DistributionConfig
 from gan_core.families.toy.trainer import DistributionTrainer
 
@@ -103,8 +104,8 @@ BEST_CURE = {"ring": "sharp_minibatch_std", "grid": "sharp_minibatch_std", "two_
 COMPARE_DEFAULT = "pacgan"
 
 
-def preset(target: str, method: str, seed: int = 0) -> DistributionConfig:
-    """The config for `method` on `target` from `seed`."""
+def preset(target: str, method: str, seed: int = 0) -> Preset:
+    """The recipe of `method` on `target` from `seed`: its config, its budget, what it switches on."""
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; choose one of {sorted(TARGETS)}")
     if method not in METHODS:
@@ -116,12 +117,10 @@ def preset(target: str, method: str, seed: int = 0) -> DistributionConfig:
         options = _SHARP[target][0] if target in _SHARP else dict(d_minibatch="std")
     else:
         options = _CURES[method]
-    return DistributionConfig(target=target, seed=int(seed), **{**base, **options})
+    config = DistributionConfig(target=target, seed=int(seed), **{**base, **options})
+    return Preset(f"{target}/{method}", config, budget(target, method), METHODS[method].switches)
 
 
 def make_trainer(target: str, method: str, seed: int = 0, device="cpu") -> DistributionTrainer:
-    return DistributionTrainer(preset(target, method, seed), device=device)
+    return DistributionTrainer(preset(target, method, seed).config, device=device)
 
-
-def with_seed(config: DistributionConfig, seed: int) -> DistributionConfig:
-    return replace(config, seed=int(seed))

@@ -9,7 +9,8 @@ import torch
 
 from gan_core.cli import main
 from gan_core.cli.runner import _loop as _train_loop
-from gan_core.core.loop import GANTrainer, Snapshot
+from gan_core.core.loop import GANTrainer
+from gan_core.core.snapshot import Snapshot
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.presets import PRESETS
@@ -77,16 +78,19 @@ def trained_tiny():
 
 def test_a_d_update_changes_only_d_and_a_g_update_only_g():
     trainer = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=16, seed=2))
-    g0 = {k: v.clone() for k, v in trainer.G.state_dict().items()}
-    d0 = {k: v.clone() for k, v in trainer.D.state_dict().items()}
+
+    def weights(net):  # parameters only: batch-norm statistics move whenever a network runs in train mode
+        return {k: v.detach().clone() for k, v in net.named_parameters()}
+
+    g0, d0 = weights(trainer.G), weights(trainer.D)
     trainer._d_update()
-    assert all(torch.equal(v, g0[k]) for k, v in trainer.G.state_dict().items() if "running" not in k)
-    assert any(not torch.equal(v, d0[k]) for k, v in trainer.D.state_dict().items())
-    d1 = {k: v.clone() for k, v in trainer.D.state_dict().items()}
+    assert all(torch.equal(v, g0[k]) for k, v in weights(trainer.G).items())
+    assert any(not torch.equal(v, d0[k]) for k, v in weights(trainer.D).items())
+    d1 = weights(trainer.D)
     trainer.D.requires_grad_(False)
     trainer._g_update()
-    assert all(torch.equal(v, d1[k]) for k, v in trainer.D.state_dict().items() if "running" not in k)
-    assert any(not torch.equal(v, g0[k]) for k, v in trainer.G.state_dict().items())
+    assert all(torch.equal(v, d1[k]) for k, v in weights(trainer.D).items())
+    assert any(not torch.equal(v, g0[k]) for k, v in weights(trainer.G).items())
 
 
 def test_tiny_trains_on_the_shared_loop_with_finite_losses_and_a_changing_grid(trained_tiny):
@@ -176,7 +180,7 @@ def test_cli_progress_line_takes_a_snapshot_only_now_and_then():
     """A snapshot can cost as much as the steps (an EMA grid re-measures batch norms): the CLI takes
     one for its line about every 20x its cost, not after every chunk of 25 steps."""
     class TimedTrainer:  # 1 ms a step, 20 ms a snapshot
-        chunk, step_count, status, message, snapshots = 5, 0, "training", "", 0
+        chunk, step_count, status, snapshots = 5, 0, "training", 0
 
         def train_steps(self, n):
             time.sleep(0.001 * n)
@@ -186,7 +190,7 @@ def test_cli_progress_line_takes_a_snapshot_only_now_and_then():
         def snapshot(self):
             self.snapshots += 1
             time.sleep(0.02)
-            return Snapshot(step=self.step_count, status="training", message="", elapsed_s=1.0, steps_per_s=1e3,
+            return Snapshot(step=self.step_count, status="training", elapsed_s=1.0, steps_per_s=1e3,
                             d_loss=0.0, g_loss=0.0, d_real=0.5, d_fake=0.5)
 
     trainer = TimedTrainer()

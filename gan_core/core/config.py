@@ -58,6 +58,8 @@ class TrainConfig:
     replay_fraction: float = option(0.5, "share of D's fake batch drawn from the replay buffer")
     unroll_steps: int = option(0, "unrolled GAN: G's loss looks this many D updates ahead; 0 = off")
     pack: int = option(1, "PacGAN: D judges this many samples jointly; 1 = off")
+    top_k: float = option(0.0, "top-k training: the share of G's batch (the fakes D rates most real) that G "
+                               "learns from; 0 = off (all)")
 
     def validate(self) -> None:
         if self.batch_size < 1 or self.d_steps < 1 or self.g_steps < 1:
@@ -75,6 +77,8 @@ class TrainConfig:
             raise ValueError(f"packing m={self.pack} must be >= 1 and divide the batch size {self.batch_size}")
         if self.lr_decay_start < 0 or self.lr_half_life < 0:
             raise ValueError("learning-rate half-life and decay start must be >= 0")
+        if not 0.0 <= self.top_k <= 1.0:
+            raise ValueError("the top-k share must lie in [0, 1]")
         if self.gp_weight < 0:
             raise ValueError("the gradient-penalty weight must be >= 0")
         if self.optimizer not in OPTIMIZERS:

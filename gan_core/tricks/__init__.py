@@ -6,6 +6,7 @@ from gan_core.tricks.labels import LabelNoise
 from gan_core.tricks.lipschitz import GradientPenalty, WeightClipping
 from gan_core.tricks.packing import Packing
 from gan_core.tricks.replay import Replay
+from gan_core.tricks.top_k import TopK
 from gan_core.tricks.unrolling import Unrolling
 
 
@@ -24,4 +25,6 @@ def from_config(config, loss) -> list[Trick]:
         tricks.append(WeightClipping(config.clip_value))
     if config.unroll_steps > 0:
         tricks.append(Unrolling(config.unroll_steps, clip=config.clip_value if loss.clip_weights else None))
+    if getattr(config, "top_k", 0.0) > 0:
+        tricks.append(TopK(config.top_k))
     return tricks

@@ -19,6 +19,7 @@ from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
 from gan_core.io.trainer_state import restore
+from gan_core.tricks.top_k import TopK
 from tests.support.cli_runs import train_then_resume
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -198,3 +199,16 @@ def test_cli_progress_line_takes_a_snapshot_only_now_and_then():
                 lambda: None, None, line=lambda snap: "")
     assert trainer.step_count == 1000
     assert 2 <= trainer.snapshots <= 6  # ~1 s of steps, a line every ~0.4 s, and the last one (was 200)
+
+
+def test_top_k_trains_g_only_on_the_fakes_d_rates_most_real():
+    """Top-k (Sinha et al. 2020): G's loss is taken over the k fakes with the highest D scores."""
+    trainer = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=16, top_k=0.25, seed=4))
+    top_k = trainer.trick(TopK)
+    game = trainer.games[0]
+    fake = game.generate(game.sample_noise(16), None)
+    with torch.no_grad():
+        everyone = trainer.judge(game, fake)[:, 0]
+        kept = top_k.judge_fakes(trainer, game, fake, None)[:, 0]
+    assert kept.shape == (4,) and torch.allclose(kept.sort().values, everyone.sort().values[-4:])
+    assert trainer.step(2).step == 2 and ImageGANTrainer(DCGANConfig(network="tiny")).trick(TopK) is None

@@ -1,0 +1,20 @@
+"""Top-k training (Sinha et al. 2020): G learns only from the fakes that D rates most real. Late in
+training the worst fakes' gradients point nowhere useful; dropping them sharpens the samples."""
+from __future__ import annotations
+
+import torch
+
+from gan_core.tricks.base import Trick
+
+
+class TopK(Trick):
+    def __init__(self, fraction: float):
+        if not 0.0 < fraction <= 1.0:
+            raise ValueError("the top-k fraction must lie in (0, 1]")
+        self.fraction = fraction
+
+    def judge_fakes(self, trainer, game, fake: torch.Tensor, cond) -> torch.Tensor:
+        out = trainer.judge(game, fake, cond)
+        scores = out.reshape(len(out), -1).mean(1)  # one score per fake (a PatchGAN gives a map)
+        k = max(1, int(round(self.fraction * len(scores))))
+        return out[scores.topk(k).indices]

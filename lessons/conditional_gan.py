@@ -9,6 +9,7 @@ import streamlit as st
 from gan_core.eval.readers import classify
 from gan_core.families.cgan.config import CGANConfig
 from gan_core.families.cgan.presets import PRESETS as CGAN_PRESETS
+from gan_core.families.cgan.sample import style_content_grid
 from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
 from gan_core.io import paths
 from ui import plots
@@ -16,7 +17,7 @@ from ui.live import (
     IMAGE_TICK_EVERY,
     IMAGE_TICK_SECONDS,
     controls,
-    get_run,
+    following_run,
     live_view,
     show_status,
 )
@@ -114,9 +115,7 @@ st.caption(summary)
 st.subheader("Style vs content: the same z writes every digit")
 st.markdown("Each **row** is one noise vector z, each **column** asks for digit 0–9. Content (which digit) comes "
             "from y; style (thickness, slant, width) stays with z along the row.")
-table_z = model.noise(10, seed + 7919).repeat_interleave(10, 0)
-table_y = np.tile(np.arange(10), 10)
-table = model.decode(table_z, table_y)
+table, table_y = style_content_grid(model.G, rows=10, seed=seed + 7919, z_dim=model.z_dim)  # other z than above
 t_captions, t_ok, _ = verdicts(table, table_y)
 st.image(plots.captioned_grid(table, t_captions, t_ok, cols=10, scale=2), clamp=True)
 
@@ -150,9 +149,7 @@ with st.expander("Train a CGAN live (tiny network)"):
         def make_trainer(config: CGANConfig) -> ConditionalImageGANTrainer:
             return ConditionalImageGANTrainer(config, training_device())
 
-        run = get_run(KEY, settings, make_trainer)
-        if settings != run.settings and not run.running and run.snapshot.step == 0:
-            run.reset(make_trainer(settings), settings)
+        run = following_run(KEY, settings, make_trainer)  # an untrained run follows the widgets at once
         controls(KEY, run, settings, make_trainer)
 
         def draw(snap) -> None:

@@ -4,24 +4,26 @@ import secrets
 import numpy as np
 import streamlit as st
 
-from gan_core.eval.domain_judge import typeset_share
-from gan_core.eval.readers import TYPESET_READER_NAME, classify
-from gan_core.families.cyclegan.evaluate import (
-    BARS,
-    cycle_error,
-    in_target_ratio,
-    source_digits,
-)
-from gan_core.families.cyclegan.official import (
-    WeightsMismatch,
-    load_official,
-    translate_photo,
-)
+from gan_core.eval.readers import TYPESET_READER_NAME
+from gan_core.families.cyclegan.evaluate import BARS, source_digits
+from gan_core.families.cyclegan.official import translate_photo
+from gan_core.families.cyclegan.round_trip import round_trip
 from gan_core.families.cyclegan.trainer import translate
 from gan_core.families.cyclegan.walkthrough import walk_through_iteration
 from gan_core.io.paths import PRETRAINED
-from gan_core.io.uploads import UploadRejected, read_image, read_weights, to_mnist
+from gan_core.io.uploads import UploadRejected, read_image, to_mnist
 from ui import plots
+from ui.cyclegan_views import (
+    DIRECTION_LABELS,
+    DOMAIN,
+    Graders,
+    official_generator,
+    show_grades,
+    show_progress,
+    show_round_trip,
+    show_training_curves,
+    show_translations,
+)
 from ui.resources import (
     cyclegan,
     digit_classifier,
@@ -30,8 +32,6 @@ from ui.resources import (
     require_mnist,
 )
 
-DOMAIN = {"A": "handwritten (MNIST)", "B": "typeset (rendered fonts)"}
-DIRECTION_LABELS = {"AB": "Handwritten → typeset (G_AB)", "BA": "Typeset → handwritten (G_BA)"}
 SHIPPED, PLAIN = str(PRETRAINED / "cyclegan_digits"), str(PRETRAINED / "cyclegan_digits_plain")
 MODELS = {SHIPPED: "CycleGAN + semantic term (shipped)", PLAIN: "Plain CycleGAN"}
 
@@ -82,43 +82,8 @@ if G is None:
 available = {name: label for name, label in MODELS.items() if loaded[name][0] is not None}
 judge, judge_card = domain_judge()
 classifier = digit_classifier()  # the MNIST classifier the other pages already hold in memory
-READERS = {"A": ("the MNIST classifier", classifier.model if classifier else None),
-           "B": ("the typeset reader", digit_reader(str(TYPESET_READER_NAME)))}
-
-
-def read(domain: str, images: np.ndarray) -> list[str]:
-    """The verdicts of the reader of `domain` on images of that domain ('7 · 98%'), or blanks."""
-    _, reader = READERS[domain]
-    if reader is None:
-        return [""] * len(images)
-    probs, _ = classify(reader, images)
-    return [f"{p} · {c:.0%}" for p, c in zip(probs.argmax(1), probs.max(1))]
-
-
-def looks(images: np.ndarray) -> list[str]:
-    """The domain judge's verdicts: 'typeset 97%' or 'handwritten 88%', or blanks without a judge."""
-    if judge is None:
-        return [""] * len(images)
-    p = typeset_share(judge, images)
-    return [f"typeset {q:.0%}" if q > 0.5 else f"handwritten {1 - q:.0%}" for q in p]
-
-
-def enlarge(img: np.ndarray, scale: int = 6) -> np.ndarray:
-    return np.kron(np.asarray(img, np.uint8), np.ones((scale, scale), np.uint8))
-
-
-def metric_rows(m: dict) -> dict:
-    """One column per direction of a card's measures, for a table."""
-    def row(k: str) -> list[str]:
-        return [f"{m[k + '_in_target']:.1%} (untranslated {m[k + '_untranslated_in_target']:.1%})",
-                f"{m[k + '_label_kept']:.1%} (untranslated {m[k + '_untranslated_read_as_label']:.1%})",
-                f"{m[k + '_change']:.1%}",
-                f"{m[k + '_frechet_to_target']:.1f} (untranslated {m[k + '_untranslated_frechet_to_target']:.1f})",
-                f"{m[k + '_cycle_l1']:.3f}"]
-    return {"measure": ["in the target domain (domain judge)", "label kept (target reader)",
-                        "mean change |G(x) − x|", "Fréchet distance to the target domain", "cycle error"],
-            "handwritten → typeset": row("ab"), "typeset → handwritten": row("ba")}
-
+graders = Graders({"A": ("the MNIST classifier", classifier.model if classifier else None),
+                   "B": ("the typeset reader", digit_reader(str(TYPESET_READER_NAME)))}, judge)
 
 plain_card = loaded[PLAIN][2] if PLAIN in available else None
 with st.expander("The identity trap: why the plain CycleGAN seems to change nothing", expanded=False):
@@ -181,7 +146,7 @@ with translate_tab:
     model_name = c1.radio("Model", list(available), format_func=available.get, key="cyclegan_model")
     Gm = loaded[model_name][0]
     direction = c1.radio("Direction", list(DIRECTION_LABELS), format_func=DIRECTION_LABELS.get, key="cyclegan_dir")
-    source, target = direction[0], direction[1]
+    source = direction[0]
     how = c2.radio("Input", ["A random sample", "Upload a PNG/JPEG", "Draw a digit"], key="cyclegan_input",
                    horizontal=True)
     x = None
@@ -211,28 +176,7 @@ with translate_tab:
     if x is None:
         st.info(f"Give me a {DOMAIN[source]} digit to translate.", icon=":material/draw:")
     else:
-        fx = translate(Gm, x[None], direction)
-        back = translate(Gm, fx, direction[::-1])
-        same = translate(Gm, x[None], target + source)  # the generator into x's own domain
-        cols = st.columns(4)
-        shown = [("x", "The input", x, source), ("G(x)", f"Translated to {DOMAIN[target]}", fx[0], target),
-                 ("F(G(x))", "Translated back", back[0], source), ("F(x)", "x through the generator into its own "
-                                                                  "domain", same[0], source)]
-        for col, (title, what, img, domain) in zip(cols, shown):
-            col.markdown(f"**{title}**")  # one line each, so the four images line up
-            col.image(enlarge(img), width=168, clamp=True)
-            verdict, look = read(domain, img[None])[0], looks(img[None])[0]
-            col.caption(what + (f"; {READERS[domain][0]} reads **{verdict}**" if verdict else "")
-                        + (f"; the domain judge says **{look}**" if look else ""))
-        m1, m2, m3 = st.columns(3)
-        m1.metric("Change |G(x) − x|", f"{np.abs(fx[0].astype(float) - x).mean() / 255:.1%}",
-                  help="Mean absolute pixel change of the translation, as a share of the pixel range: near 0 "
-                       "means the 'translation' is the input.")
-        m2.metric("Cycle error |F(G(x)) − x|", f"{cycle_error(x[None], back)[0]:.3f}",
-                  help="Mean absolute pixel difference in the networks' [−1, 1] units: 0 is a perfect round trip, "
-                       "2 would be every pixel inverted.")
-        m3.metric("Identity change |F(x) − x|", f"{cycle_error(x[None], same)[0]:.3f}",
-                  help="How much the generator into x's own domain changes x.")
+        show_round_trip(round_trip(Gm, x[None], direction), graders)
 
 with batch_tab:
     direction_b = st.radio("Direction", list(DIRECTION_LABELS), format_func=DIRECTION_LABELS.get,
@@ -240,15 +184,9 @@ with batch_tab:
     xs, ys = source_digits(direction_b, 8, int(st.session_state["cyclegan_seed"]) + 1)
     s_dom, t_dom = direction_b[0], direction_b[1]
     st.markdown(f"**Inputs ({DOMAIN[s_dom]})** — true digits {', '.join(map(str, ys))}")
-    st.image(plots.captioned_grid(xs, looks(xs), cols=8, scale=3), clamp=True)
+    st.image(plots.captioned_grid(xs, graders.looks(xs), cols=8, scale=3), clamp=True)
     for name, label in available.items():
-        fxs = translate(loaded[name][0], xs, direction_b)
-        verdicts = read(t_dom, fxs)
-        ok = [v.startswith(str(y)) for v, y in zip(verdicts, ys)] if verdicts[0] else None
-        st.markdown(f"**{label}** — read by {READERS[t_dom][0]} (green: the input's digit)")
-        st.image(plots.captioned_grid(fxs, verdicts, ok, cols=8, scale=3), clamp=True)
-        st.image(plots.captioned_grid(fxs, looks(fxs), cols=8, scale=1), clamp=True,
-                 caption="… and what the domain judge makes of each translation")
+        show_translations(label, translate(loaded[name][0], xs, direction_b), ys, t_dom, graders)
     st.caption("Press *New sample* on the first tab for another batch.")
 
 with iteration_tab:
@@ -276,16 +214,7 @@ with iteration_tab:
                f"{card.config.get('semantic_weight', 0):g}) that the teachers compute during training. Validity "
                f"terms are small when D is fooled; cycle and identity terms are small when the round trip and the "
                f"identity map are faithful.")
-    curves = card.loss_curves
-    if curves.get("step"):
-        st.markdown("**The shipped model's training curves**")
-        l1, l2 = st.columns(2)
-        l1.plotly_chart(plots.curves(curves, {"d_loss": "Loss_D", "g_loss": "Loss_G (total)"}, "Adversarial losses",
-                                     "least squares"), key="cyclegan_losses", width="stretch")
-        terms = {k: v for k, v in {"cycle": "cycle (MAE, A + B)", "identity": "identity (MAE, A + B)",
-                                   "semantic": "semantic (CE, A + B)"}.items() if k in curves}
-        l2.plotly_chart(plots.curves(curves, terms, "Cycle, identity and semantic terms", "loss"),
-                        key="cyclegan_cycle", width="stretch")
+    show_training_curves(card)
 
 with quality_tab:
     st.markdown(
@@ -299,29 +228,8 @@ with quality_tab:
         f"domain: at most {BARS['frechet_ratio']:.0%} of the untranslated inputs' distance;\n"
         "- the mean pixel change and the cycle error, reported.")
     for name, label in available.items():
-        mc = loaded[name][2]
-        m = mc.metrics
-        if "ab_in_target" not in m:
-            continue
-        missed = ", ".join(k for k, ok in m["bars"].items() if not ok)
-        met = "meets every bar" if m["bars_met"] else f"misses: {missed}"
-        st.markdown(f"**{label}** — {m['n_per_direction']:,} inputs per direction; {met}. In the target domain "
-                    f"at {in_target_ratio(m, 'ab'):.0%} / {in_target_ratio(m, 'ba'):.0%} of the judge's accuracy.")
-        st.dataframe(metric_rows(m), hide_index=True)
-        st.caption(f"{mc.steps:,} steps ({mc.epochs:.1f} MNIST epochs, {mc.minutes:.0f} min) on "
-                   f"{mc.device or '?'}: `{mc.command}`")
-    run = [p for p in card.metrics_during_training if "ab_in_target" in p]
-    if run:
-        st.markdown("**How the shipped model got there.** Every few minutes of training, 500 fresh inputs per "
-                    "direction were graded. The share in the target domain grows with training; the digits stay kept.")
-        history = {k: [p[k] for p in run] for k in ("step", "ab_in_target", "ba_in_target", "ab_label_kept",
-                                                     "ba_label_kept")}
-        st.plotly_chart(plots.curves(history, {"ab_in_target": "handwritten → typeset: in target domain",
-                                               "ba_in_target": "typeset → handwritten: in target domain",
-                                               "ab_label_kept": "handwritten → typeset: digit kept",
-                                               "ba_label_kept": "typeset → handwritten: digit kept"},
-                                     "Periodic evaluations during training (500 inputs each way)", "share"),
-                        key="cyclegan_progress", width="stretch")
+        show_grades(label, loaded[name][2])
+    show_progress(card)
 
 with photo_tab:
     st.markdown(
@@ -333,17 +241,7 @@ with photo_tab:
     weights = p1.file_uploader("Generator weights", type=["pth", "pt", "safetensors"], key="cyclegan_weights")
     photo = p2.file_uploader("A photo (PNG/JPEG; resized to at most 512 px)", type=["png", "jpg", "jpeg"],
                              key="cyclegan_photo")
-    net = None
-    if weights is not None:
-        cached = st.session_state.get("cyclegan_official")
-        if cached and cached[0] == (weights.name, weights.size):
-            net = cached[1]
-        else:
-            try:
-                net = load_official(read_weights(weights.getvalue(), weights.name))
-                st.session_state["cyclegan_official"] = ((weights.name, weights.size), net)
-            except (UploadRejected, WeightsMismatch) as exc:
-                st.error(f"Refused: {exc}", icon=":material/block:")
+    net = None if weights is None else official_generator(weights)
     if net is not None and photo is not None:
         try:
             img = read_image(photo.getvalue(), "RGB")

@@ -18,6 +18,7 @@ from ui.live import (
     IMAGE_TICK_EVERY,
     IMAGE_TICK_SECONDS,
     controls,
+    following_run,
     get_run,
     live_view,
     show_status,
@@ -113,9 +114,7 @@ def start_from_pretrained() -> None:
     st.session_state["dcgan_loaded"] = card
 
 
-run = get_run(KEY, settings, make_trainer)
-if settings != run.settings and not run.running and run.snapshot.step == 0:
-    run.reset(make_trainer(settings), settings)  # an untrained run follows the widgets at once
+run = following_run(KEY, settings, make_trainer)  # an untrained run follows the widgets at once
 controls(KEY, run, settings, make_trainer)
 
 p1, p2 = st.columns([1, 2])
@@ -144,9 +143,7 @@ def draw(snap) -> None:
     st.progress(min(in_epoch, 1.0), text=f"Epoch {int(snap.epoch) + 1} · {100 * in_epoch:.0f}% of "
                 f"{snap.steps_per_epoch} steps · {snap.steps_per_s:.1f} steps/s · {snap.images_per_s:,.0f} images/s")
     trainer = run.trainer
-    if judge is not None and snap.step > 0 and (
-            trainer.metrics is None or snap.elapsed_s - trainer.metrics["elapsed_s"] >= EVAL_EVERY_S
-            or trainer.metrics["step"] > snap.step):
+    if judge is not None and trainer.evaluation_due(snap, EVAL_EVERY_S):
         with run.lock:
             trainer.evaluate(judge, n=500 if trainer.device.type == "cpu" else 2000)
     left, right = st.columns(2)

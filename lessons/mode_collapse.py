@@ -3,7 +3,7 @@ import streamlit as st
 
 from gan_core.families.toy import mode_collapse as mc
 from ui import plots
-from ui.live import controls, get_run, live_view, show_status
+from ui.live import controls, following_run, live_view, show_status
 from ui.resources import training_device
 
 st.title("Mode collapse and its cures")
@@ -86,14 +86,6 @@ def make_trainer(settings):
     return mc.make_trainer(target_, method_, seed_, device=training_device())
 
 
-def run_for(key: str, settings):
-    """The session's run under `key`; an untrained run follows the widgets at once."""
-    run = get_run(key, settings, make_trainer)
-    if settings != run.settings and not run.running and run.snapshot.step == 0:
-        run.reset(make_trainer(settings), settings)
-    return run
-
-
 def draw_factory(key: str, title: str):
     def draw(snap):
         show_status(snap)
@@ -117,7 +109,7 @@ def draw_factory(key: str, title: str):
 
 if view == "Single run":
     settings = (target, method, int(seed))
-    run = run_for("mc_single", settings)
+    run = following_run("mc_single", settings, make_trainer)  # an untrained run follows the widgets
     controls("mc_single", run, settings, make_trainer)
     live_view("mc_single", run, draw_factory("mc_single", mc.METHODS[run.settings[1]].title))
 else:
@@ -126,14 +118,13 @@ else:
                 "network). On this small network the cures find every mode, but the points stay blurry "
                 "around the centres (few count as high quality); the sharper-network preset shows both at once.")
     s_van, s_cure = (target, "vanilla", int(seed)), (target, method, int(seed))
-    runs = {"mc_run_van": (run_for("mc_run_van", s_van), s_van),
-            "mc_run_cure": (run_for("mc_run_cure", s_cure), s_cure)}
+    runs = {"mc_run_van": (following_run("mc_run_van", s_van, make_trainer), s_van),
+            "mc_run_cure": (following_run("mc_run_cure", s_cure, make_trainer), s_cure)}
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     any_running = any(r.running for r, _ in runs.values())
     if b1.button("Start both", key="mc_cmp_start", type="primary", disabled=any_running, width="stretch"):
         for r, s in runs.values():
-            if (r.snapshot is None or r.snapshot.step == 0) and s != r.settings:
-                r.reset(make_trainer(s), s)
+            r.follow(s, make_trainer)
             r.running = not r.snapshot.diverged
         st.rerun()
     if b2.button("Pause", key="mc_cmp_pause", disabled=not any_running, width="stretch"):

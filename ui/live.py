@@ -62,6 +62,16 @@ class LiveRun:
             self.trainer, self.settings = trainer, settings
             self.running, self.snapshot = False, trainer.snapshot()
 
+    @property
+    def fresh(self) -> bool:
+        """Never trained: no snapshot yet, or one at step 0."""
+        return self.snapshot is None or self.snapshot.step == 0
+
+    def follow(self, settings: Any, make_trainer: Callable[[Any], Any]) -> None:
+        """A fresh run built from other settings is rebuilt from `settings` (stopped, at step 0)."""
+        if self.fresh and settings != self.settings:
+            self.reset(make_trainer(settings), settings)
+
 
 def get_run(key: str, settings: Any, make_trainer: Callable[[Any], Any]) -> LiveRun:
     """The session's run under `key`, created from `settings` on first use."""
@@ -73,14 +83,21 @@ def get_run(key: str, settings: Any, make_trainer: Callable[[Any], Any]) -> Live
     return run
 
 
+def following_run(key: str, settings: Any, make_trainer: Callable[[Any], Any]) -> LiveRun:
+    """The session's run under `key`, as get_run; an untrained run that is not running follows the widgets
+    at once (one that has trained keeps its settings until Reset)."""
+    run = get_run(key, settings, make_trainer)
+    if not run.running:
+        run.follow(settings, make_trainer)
+    return run
+
+
 def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any], Any]) -> None:
     """Start / Pause / Reset buttons. Reset (or Start on a fresh run) applies changed settings."""
     c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
-    fresh = run.snapshot is None or run.snapshot.step == 0
     if c1.button("Start", key=f"{key}_start", type="primary", disabled=run.running or run.snapshot.diverged,
                  width="stretch"):
-        if fresh and settings != run.settings:
-            run.reset(make_trainer(settings), settings)
+        run.follow(settings, make_trainer)
         run.running, run.last_tick = True, time.monotonic()
         st.rerun()
     if c2.button("Pause", key=f"{key}_pause", disabled=not run.running, width="stretch"):
@@ -89,7 +106,7 @@ def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any]
     if c3.button("Reset", key=f"{key}_reset", width="stretch"):
         run.reset(make_trainer(settings), settings)
         st.rerun()
-    if settings != run.settings and not fresh:
+    if settings != run.settings and not run.fresh:
         c4.info("Settings changed: press **Reset** to train with them.", icon=":material/tune:")
 
 

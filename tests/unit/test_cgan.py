@@ -10,7 +10,7 @@ from gan_core.data.mnist import DeviceDataset, load_mnist
 from gan_core.eval.metrics import label_agreement
 from gan_core.families.cgan import networks as cgan
 from gan_core.families.cgan.config import CGANConfig
-from gan_core.families.cgan.sample import generate_conditional
+from gan_core.families.cgan.sample import generate_conditional, style_content_grid
 from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
 from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import load
@@ -135,3 +135,39 @@ def test_config_rejects_unknown_options():
         CGANConfig(conditioning="telepathy").validate()
     with pytest.raises(ValueError):
         CGANConfig(network="huge").validate()
+
+
+class _Recorder(torch.nn.Module):
+    """A stand-in conditional G that remembers every (z, y) it was asked for."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def forward(self, z, y):
+        self.calls.append((z.clone(), y.clone()))
+        return torch.tanh(z[:, :1, None, None].expand(-1, 1, 28, 28) + y[:, None, None, None].float() / 10)
+
+
+def test_style_content_grid_keeps_z_along_a_row_and_the_digit_down_a_column():
+    G = _Recorder()
+    images, labels = style_content_grid(G, rows=3, seed=11, z_dim=16)
+    assert images.shape == (30, 28, 28) and images.dtype == np.uint8
+    assert np.array_equal(labels, np.tile(np.arange(10), 3))
+    (z, y), = G.calls
+    assert np.array_equal(y.numpy(), labels)
+    rows = torch.randn(3, 16, generator=torch.Generator().manual_seed(11))  # the seed's noise, one z per row
+    for r in range(3):
+        for d in range(10):
+            assert torch.equal(z[r * 10 + d], rows[r]) and y[r * 10 + d] == d
+    assert not torch.equal(rows[0], rows[1])
+    # a real conditional G: each cell is G(z_r | d), as generate_conditional draws it
+    torch.manual_seed(0)
+    G, _ = cgan.build("tiny", "modulate")
+    images, labels = style_content_grid(G, rows=2, seed=4, z_dim=cgan.Z_DIM)
+    rows = torch.randn(2, cgan.Z_DIM, generator=torch.Generator().manual_seed(4))
+    for r in range(2):
+        for d in (0, 7):
+            one = generate_conditional(G, [d], z=rows[r:r + 1])
+            assert np.array_equal(images[r * 10 + d], one[0])
+    assert np.array_equal(style_content_grid(G, rows=2, seed=4, z_dim=cgan.Z_DIM)[0], images)  # seeded

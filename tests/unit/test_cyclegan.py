@@ -7,7 +7,8 @@ import torch.nn.functional as F
 from gan_core.cli import main
 from gan_core.eval.readers import CLASSIFIER_NAME, TYPESET_READER_NAME, load_reader
 from gan_core.families.cyclegan.config import TEACHERS, CycleGANConfig
-from gan_core.families.cyclegan.evaluate import source_digits
+from gan_core.families.cyclegan.evaluate import cycle_error, source_digits
+from gan_core.families.cyclegan.round_trip import round_trip
 from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
 from gan_core.families.cyclegan.walkthrough import walk_through_iteration
 from gan_core.tricks.replay import Replay
@@ -134,6 +135,31 @@ def test_walk_through_iteration_reports_the_seeds_terms(shipped):
     assert abs(it.g_losses["cycle: G_BA(G_AB(a)) vs a (MAE)"] - recon) < 0.01  # same number, two routes
     assert it.g_total == pytest.approx(sum(it.weights[k] * v for k, v in it.g_losses.items()))
     assert sorted(set(it.weights.values())) == [1.0, 5.0, 10.0]
+
+
+@pytest.mark.parametrize("direction", ["AB", "BA"])
+def test_round_trip_is_translate_there_and_back_with_its_errors(shipped, direction):
+    """x → G(x) → F(G(x)) is translate applied twice; F(x) is the generator into x's own domain; the errors
+    are cycle_error's, and the change is mean |G(x) − x| over the pixel range."""
+    G, _, _ = shipped
+    x, _ = source_digits(direction, 3, 5)
+    back = direction[::-1]
+    rt = round_trip(G, x, direction)
+    fx = translate(G, x, direction)
+    assert rt.direction == direction and np.array_equal(rt.inputs, x)
+    assert np.array_equal(rt.translated, fx)
+    assert np.array_equal(rt.reconstructed, translate(G, fx, back))
+    assert np.array_equal(rt.identity, translate(G, x, back))
+    assert np.array_equal(rt.cycle_error, cycle_error(x, rt.reconstructed))
+    assert np.array_equal(rt.identity_error, cycle_error(x, rt.identity))
+    assert rt.cycle_error.shape == rt.identity_error.shape == rt.change.shape == (3,)
+    for i in range(3):  # the change of each digit: mean |G(x) − x| as a share of the pixel range
+        assert rt.change[i] == pytest.approx(np.abs(fx[i].astype(float) - x[i]).mean() / 255)
+    one = round_trip(G, x[:1], direction)  # one digit, as the page asks (a batch of one may round differently)
+    assert np.array_equal(one.translated, translate(G, x[:1], direction)) and one.change.shape == (1,)
+    assert 0 < rt.change.max() < 1 and rt.cycle_error.max() < 0.3  # the shipped model translates, and comes back
+    with pytest.raises(ValueError):
+        round_trip(G, x, "AA")
 
 
 def test_average_weights_is_the_mean_of_the_snapshots():

@@ -2,6 +2,7 @@
 tests/quality/test_shipped_dcgan.py.)"""
 import argparse
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -112,6 +113,21 @@ def test_training_is_seeded():
     a = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=32, seed=5)).step(3)
     b = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=32, seed=5)).step(3)
     assert a.d_loss == b.d_loss and a.g_loss == b.g_loss and np.array_equal(a.grid, b.grid)
+
+
+def test_the_live_view_evaluates_once_trained_then_every_few_seconds_of_training():
+    trainer = ImageGANTrainer(DCGANConfig(preset="tiny", batch_size=16, seed=2))
+    snap = trainer.snapshot()
+
+    def at(step: int, elapsed_s: float):
+        return replace(snap, step=step, elapsed_s=elapsed_s)
+
+    assert not trainer.evaluation_due(at(0, 0.0), 20.0)  # an untrained G is not measured
+    assert trainer.evaluation_due(at(5, 1.0), 20.0)  # trained and never measured
+    trainer.metrics = {"step": 5, "elapsed_s": 1.0}
+    assert not trainer.evaluation_due(at(50, 20.9), 20.0)
+    assert trainer.evaluation_due(at(60, 21.0), 20.0)  # 20 s of training since the last measurement
+    assert trainer.evaluation_due(at(3, 1.5), 20.0)  # the last measurement is from a later step: restarted
 
 
 def test_checkpoint_round_trip_gives_identical_outputs(trained_tiny, tmp_path):

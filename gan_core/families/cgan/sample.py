@@ -35,6 +35,16 @@ def generate_conditional(G: torch.nn.Module, labels, seed: int = 0, z_dim: int =
     return np.concatenate(out) if out else np.zeros((0, 28, 28), np.uint8)
 
 
+def style_content_grid(G: torch.nn.Module, rows: int = 10, seed: int = 0, z_dim: int = 100,
+                       device: torch.device | str = "cpu") -> tuple[np.ndarray, np.ndarray]:
+    """One noise vector per row, digits 0-9 as columns: images uint8 (rows * 10, 28, 28) and their labels.
+
+    Row r, column d is G(z_r | d): along a row only the label changes (content), down a column only z (style)."""
+    z = torch.randn(int(rows), z_dim, generator=torch.Generator().manual_seed(int(seed))).repeat_interleave(10, 0)
+    labels = np.tile(np.arange(10), int(rows))
+    return generate_conditional(G, labels, z_dim=z_dim, device=device, z=z), labels
+
+
 def evaluate_conditional(evaluator, images: np.ndarray, labels) -> dict[str, Any]:
     """Evaluator metrics (MNIST score, histogram, Fréchet) + agreement of the classifier with `labels`."""
     from gan_core.eval.metrics import label_agreement

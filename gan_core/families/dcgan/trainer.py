@@ -159,6 +159,13 @@ class ImageGANTrainer(GANTrainer):
         """MNIST score, class histogram and Fréchet distance of n samples (see classifier.Evaluator)."""
         return self._record(evaluator.evaluate(self.sample_images(n, seed)))
 
+    def evaluation_due(self, snap: Snapshot, every_s: float) -> bool:
+        """Whether a live view showing `snap` should evaluate now: the run has trained, and it was never
+        evaluated, or `every_s` seconds of training went by since the latest evaluation, or that one is from
+        a later step than `snap` (the run restarted)."""
+        m = self.metrics
+        return snap.step > 0 and (m is None or snap.elapsed_s - m["elapsed_s"] >= every_s or m["step"] > snap.step)
+
     def _record(self, measured: dict[str, Any]) -> dict[str, Any]:
         """Stamp an evaluation with the step, epoch and training time, and keep it as the latest and in the history."""
         result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed, **measured}

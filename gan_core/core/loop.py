@@ -52,6 +52,8 @@ class GANTrainer:
         self.tricks = tricks_.from_config(config, self.loss)
         self.step_count, self.elapsed, self._rate = 0, 0.0, 0.0
         self.resumed_from: dict[str, Any] | None = None  # the run this one continues (see load_state_dict)
+        self.epochs_before = 0.0  # epochs of the run this one resumed (the data stream restarts at 0)
+        self.metrics_history: list[dict[str, Any]] = []  # periodic evaluations
         self.status, self.divergence = "ready", None
         self.history = History()
         self._last = dict.fromkeys(("d_loss", "g_loss", "d_real", "d_fake", "d_fake_after"), math.nan)
@@ -77,7 +79,17 @@ class GANTrainer:
             for group, base in zip(sched.optimizer.param_groups, sched.base_lrs):
                 group["lr"] = base * self.lr_factor(iteration)
 
-    # --- state: what a checkpoint keeps and a resumed run restores ------------------------------
+    # --- epochs, and the state a checkpoint keeps and a resumed run restores ----------------------
+    epoch_data = None  # the dataset whose passes count as epochs (a DeviceDataset), if any
+
+    @property
+    def epoch(self) -> float:
+        return self.epochs_before + (self.epoch_data.epoch_progress if self.epoch_data is not None else 0.0)
+
+    def steps_for(self, epochs: float) -> int:
+        """Iterations for `epochs` passes over the epoch data."""
+        return int(round(epochs * self.epoch_data.steps_per_epoch(self.config.batch_size)))
+
     def networks(self) -> dict[str, nn.Module]:
         """The networks a checkpoint stores, by name."""
         return {"G": self.G, "D": self.D}
@@ -85,7 +97,8 @@ class GANTrainer:
     def state_dict(self) -> dict[str, Any]:
         """Weights of the networks a checkpoint stores, and the run's counters (plain data)."""
         return {"networks": {k: m.state_dict() for k, m in self.networks().items()},
-                "step": self.step_count, "elapsed_s": self.elapsed, "resumed_from": self.resumed_from}
+                "step": self.step_count, "elapsed_s": self.elapsed, "resumed_from": self.resumed_from,
+                "epochs": self.epoch, "metrics_history": list(self.metrics_history)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue from `state`: weights, then any counters it has. The learning-rate schedule continues
@@ -95,6 +108,8 @@ class GANTrainer:
         self.step_count = int(state.get("step", 0))
         self.elapsed = float(state.get("elapsed_s", 0.0))
         self.resumed_from = state.get("resumed_from")
+        self.epochs_before = float(state.get("epochs", 0.0))
+        self.metrics_history = list(state.get("metrics_history", []))
         self.continue_schedule(self.step_count)
         self.status, self.divergence = "ready", None
         self._good = self._capture()

@@ -8,7 +8,6 @@ trick is CycleGAN's pool of 50 past translations per domain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import torch
@@ -69,8 +68,6 @@ class CycleGANTrainer(GANTrainer):
         fixed_b, _ = typeset_digits(8, seed=10_000 + config.seed)
         self.fixed_a = to_float(test_a[:8]).to(self.device)
         self.fixed_b = to_float(fixed_b).to(self.device)
-        self.epochs_before = 0.0  # MNIST epochs of the run this one resumed
-        self.metrics_history: list[dict[str, Any]] = []  # periodic evaluations (the CLI's)
         teachers = None
         if config.semantic_weight > 0:
             from gan_core.eval.readers import load_reader
@@ -81,20 +78,8 @@ class CycleGANTrainer(GANTrainer):
         self.tricks.append(self.cycle_terms)
 
     @property
-    def epoch(self) -> float:
-        return self.epochs_before + self.data_a.epoch_progress
-
-    def steps_for(self, epochs: float) -> int:
-        """Steps for `epochs` passes over MNIST (domain A)."""
-        return int(round(epochs * self.data_a.steps_per_epoch(self.config.batch_size)))
-
-    def state_dict(self) -> dict[str, Any]:
-        return super().state_dict() | {"epochs": self.epoch, "metrics_history": list(self.metrics_history)}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        super().load_state_dict(state)
-        self.epochs_before = float(state.get("epochs", 0.0))
-        self.metrics_history = list(state.get("metrics_history", []))
+    def epoch_data(self):
+        return self.data_a  # an epoch is a pass over MNIST (domain A)
 
     def _real_images(self, domain: str):
         return lambda n: (self.data_a if domain == "a" else self.data_b).batch(n)[0]

@@ -57,8 +57,6 @@ class ImageGANTrainer(GANTrainer):
         self.fixed_noise = torch.randn(config.grid_size, config.z_dim, generator=gen, device=self.device)
         self._grid_cache: tuple[int, np.ndarray] | None = None
         self.metrics: dict[str, Any] | None = None
-        self.metrics_history: list[dict[str, Any]] = []
-        self.epochs_before = 0.0  # epochs of the run this one resumed (the data stream restarts at 0)
         self.ema = EMA(self.G, config.ema) if getattr(config, "ema", 0.0) > 0 else None
         if self.ema is not None:
             self.tricks.append(self.ema)
@@ -82,19 +80,11 @@ class ImageGANTrainer(GANTrainer):
         """G is the generator samples come from: the EMA when there is one."""
         return {"G": self.sampler, "D": self.D}
 
-    def steps_for(self, epochs: float) -> int:
-        return int(round(epochs * self.data.steps_per_epoch(self.config.batch_size)))
-
-    def state_dict(self) -> dict[str, Any]:
-        return super().state_dict() | {"epochs": self.epoch, "metrics_history": list(self.metrics_history)}
-
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """As the loop's; an EMA generator starts from the loaded G."""
         super().load_state_dict(state)
         if self.ema is not None:
             self.ema.restart()
-        self.epochs_before = float(state.get("epochs", 0.0))
-        self.metrics_history = list(state.get("metrics_history", []))
         self._grid_cache = None
 
     def build_models(self, config) -> tuple[torch.nn.Module, torch.nn.Module]:
@@ -175,9 +165,8 @@ class ImageGANTrainer(GANTrainer):
 
     # --- snapshot ---------------------------------------------------------------------------
     @property
-    def epoch(self) -> float:
-        """Epochs trained, counting those before a resume."""
-        return self.epochs_before + self.data.epoch_progress
+    def epoch_data(self):
+        return self.data  # an epoch is a pass over the MNIST training set
 
     def snapshot(self) -> ImageSnapshot:
         c = self.config

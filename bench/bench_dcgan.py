@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from gan_core.data import DeviceDataset
+from gan_core.data.mnist import DeviceDataset
 from gan_core.device import describe, pick_device
 from gan_core.eval.evaluator import Evaluator
 from gan_core.families.dcgan.config import DCGANConfig

@@ -4,7 +4,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from gan_core.data import load_mnist
+from gan_core.data.mnist import load_mnist
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.presets import PRESETS

@@ -3,7 +3,7 @@ scores it gives real digits and noise."""
 import numpy as np
 import pytest
 
-from gan_core.data import load_mnist
+from gan_core.data.mnist import load_mnist
 from gan_core.eval.evaluator import Evaluator
 from gan_core.eval.readers import CLASSIFIER_NAME, accuracy
 from gan_core.io import checkpoints

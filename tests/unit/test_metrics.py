@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.data import load_mnist
+from gan_core.data.mnist import load_mnist
 from gan_core.eval.metrics import (
     class_histogram,
     feature_stats,

@@ -6,15 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.data import (
-    DeviceDataset,
-    MNISTError,
-    load_mnist,
-    read_idx,
-    to_float,
-    to_uint8,
-)
-from gan_core.data.mnist import DATA_DIR, FILES
+from gan_core.data.mnist import DATA_DIR, FILES, DeviceDataset, MNISTError, load_mnist, read_idx, to_float, to_uint8
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 

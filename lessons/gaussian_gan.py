@@ -101,7 +101,7 @@ def draw(snap) -> None:
     live.show_status(snap)
     left, right = st.columns([3, 2])
     left.plotly_chart(histograms(snap), key="g1_chart_hist")
-    if snap.d_on_grid is None:
+    if snap.d_curve is None:
         left.caption("D sees only the batch's four moments, so D(x) of a single x is not defined.")
     def shown(v: float) -> float:  # 3 decimals, and no "-0.000" for a moment of -3e-7
         return round(v, 3) + 0.0

@@ -17,19 +17,26 @@ def layout(fig: go.Figure, title: str = "", height: int = 340, **kwargs) -> go.F
     return fig
 
 
+HISTOGRAM_BINS = 60
+
+
+def histogram_counts(snap, bins: int = HISTOGRAM_BINS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(bin edges over the snapshot's span, real counts, generated counts)."""
+    edges = np.linspace(snap.grid[0], snap.grid[-1], bins + 1)
+    return edges, np.histogram(snap.real, edges)[0], np.histogram(snap.fake, edges)[0]
+
+
 def histograms(snap, title: str = "Real vs generated") -> go.Figure:
     """Real and generated histograms (as densities), the target pdf, and D(x) on a second axis."""
-    edges = np.asarray(snap.bin_edges)
+    edges, real, fake = histogram_counts(snap)
     centres, width = 0.5 * (edges[1:] + edges[:-1]), edges[1] - edges[0]
-    n = max(sum(snap.real_counts), 1)
+    n = max(len(snap.real), 1)
     fig = go.Figure()
-    fig.add_bar(x=centres, y=np.asarray(snap.real_counts) / (n * width), name="real", marker_color=REAL,
-                opacity=0.55, width=width)
-    fig.add_bar(x=centres, y=np.asarray(snap.fake_counts) / (n * width), name="generated", marker_color=FAKE,
-                opacity=0.55, width=width)
-    fig.add_scatter(x=centres, y=snap.target_pdf, name="target pdf", line=dict(color=REAL, dash="dot"))
-    if snap.d_on_grid is not None:
-        fig.add_scatter(x=centres, y=snap.d_on_grid, name="D(x)", yaxis="y2", line=dict(color=DISC, width=3))
+    fig.add_bar(x=centres, y=real / (n * width), name="real", marker_color=REAL, opacity=0.55, width=width)
+    fig.add_bar(x=centres, y=fake / (n * width), name="generated", marker_color=FAKE, opacity=0.55, width=width)
+    fig.add_scatter(x=snap.grid, y=snap.target_pdf, name="target pdf", line=dict(color=REAL, dash="dot"))
+    if snap.d_curve is not None:
+        fig.add_scatter(x=snap.grid, y=snap.d_curve, name="D(x)", yaxis="y2", line=dict(color=DISC, width=3))
         fig.update_layout(yaxis2=dict(title="D(x)", overlaying="y", side="right", range=[0, 1], showgrid=False))
     fig.update_layout(barmode="overlay", xaxis_title="x", yaxis_title="density")
     return layout(fig, title)
@@ -46,10 +53,16 @@ def curves(history: dict, keys: dict[str, str], title: str, yaxis: str = "", hei
     return layout(fig, title, height=height)
 
 
+def square_range(centres, std: float, margin: float = 0.25) -> tuple[float, float]:
+    """One range for both axes that holds every mode centre with a margin (relative to the spread)."""
+    extent = float(np.abs(np.asarray(centres)).max())
+    return -extent * (1 + margin) - 3 * std, extent * (1 + margin) + 3 * std
+
+
 def scatter_2d(snap, title: str = "Generated points over the target's modes") -> go.Figure:
     """Generated points (a subsample) over the mode centres, each with a 3-std 'high quality' circle."""
     fig = go.Figure()
-    lo, hi = snap.bounds
+    lo, hi = square_range(snap.centres, snap.mode_std)
     r = 3 * snap.mode_std
     for cx, cy in snap.centres:
         fig.add_shape(type="circle", x0=cx - r, y0=cy - r, x1=cx + r, y1=cy + r,

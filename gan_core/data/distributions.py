@@ -161,10 +161,6 @@ class Target2D:
         which = rng.integers(0, self.n_modes, size=n)
         return (self.centres[which] + self.std * rng.standard_normal((n, 2))).astype(np.float32)
 
-    def bounds(self, margin: float = 0.25) -> tuple[float, float]:
-        """A square plot range holding every centre with a margin (relative to the spread)."""
-        extent = float(np.abs(self.centres).max())
-        return -extent * (1 + margin) - 3 * self.std, extent * (1 + margin) + 3 * self.std
 
 
 def ring(n_modes: int = 8, radius: float = 1.0, std: float = 0.01) -> Target2D:

@@ -104,7 +104,7 @@ def test_2d_trainer_snapshot_has_points_centres_and_metrics():
 
 def test_1d_default_trainer_is_unchanged_by_the_cure_switches():
     snap = DistributionTrainer(DistributionConfig()).step(10)
-    assert isinstance(snap, Snapshot1D) and snap.d_on_grid is not None and snap.coverage is None
+    assert isinstance(snap, Snapshot1D) and snap.d_curve is not None and snap.coverage is None
     assert "modes_captured" not in snap.history
     cfg = DistributionConfig()
     assert (cfg.pack, cfg.unroll_steps, cfg.replay_size, cfg.d_minibatch) == (1, 0, 0, "none")
@@ -112,7 +112,7 @@ def test_1d_default_trainer_is_unchanged_by_the_cure_switches():
 
 def test_1d_mixture_reports_mode_coverage():
     snap = DistributionTrainer(DistributionConfig(target="three_mode", pack=2)).step(10)
-    assert snap.coverage["n_modes"] == 3 and snap.d_on_grid is None  # D judges pairs: no D(x) curve
+    assert snap.coverage["n_modes"] == 3 and snap.d_curve is None  # D judges pairs: no D(x) curve
     assert "modes_captured" in snap.history
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from gan_core.families.toy.config import PRESETS_1D
 from gan_core.families.toy.trainer import DistributionTrainer
-from ui import words
+from ui import plots, words
 
 FAST_BUDGET = 1500  # iterations
 
@@ -53,16 +53,17 @@ def test_absurd_learning_rate_diverges_with_a_message(optimizer):
     assert trainer.train_for(0.05).status == "diverged"
 
 
-def test_snapshot_is_plain_data_on_a_shared_grid():
+def test_snapshot_is_plain_data_and_the_page_bins_it():
     # a probability loss, so that D(x) on the grid is a probability (Fast's least squares gives a score)
     trainer = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=2, loss="non_saturating"))
     snap = trainer.train_for(0.2)
     assert snap.step >= 1
-    n_bins = len(snap.bin_edges) - 1
-    assert len(snap.real_counts) == len(snap.fake_counts) == len(snap.d_on_grid) == n_bins
-    assert sum(snap.real_counts) == trainer.config.eval_samples  # the grid covers every real sample
-    assert sum(snap.fake_counts) >= 0.99 * trainer.config.eval_samples  # and all but stray fakes
-    assert all(0 <= d <= 1 for d in snap.d_on_grid)
+    assert len(snap.real) == len(snap.fake) == trainer.config.eval_samples
+    assert len(snap.grid) == len(snap.target_pdf) == len(snap.d_curve) and np.all(np.diff(snap.grid) > 0)
+    assert np.all((snap.d_curve >= 0) & (snap.d_curve <= 1))
+    edges, real, fake = plots.histogram_counts(snap)  # the UI's bins over the engine's span
+    assert real.sum() == trainer.config.eval_samples  # the span covers every real sample
+    assert fake.sum() >= 0.99 * trainer.config.eval_samples  # and all but stray fakes
     assert set(snap.fake_moments) == {"mean", "std", "skew", "kurtosis"}
     assert snap.history["step"][-1] == snap.step and 0 <= snap.ks <= 1
 
@@ -75,13 +76,13 @@ def test_seed_paper_preset_is_the_seminar_setup():
     trainer = DistributionTrainer(c)
     assert trainer.D[0].in_features == 4  # D sees the batch's four moments
     snap = trainer.step(3)
-    assert snap.d_on_grid is None and np.isfinite(snap.d_loss) and snap.step == 3
+    assert snap.d_curve is None and np.isfinite(snap.d_loss) and snap.step == 3
 
 
 def test_training_is_reproducible():
     a = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=7)).step(50)
     b = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=7)).step(50)
-    assert a.fake_counts == b.fake_counts and a.d_loss == b.d_loss
+    assert np.array_equal(a.fake, b.fake) and a.d_loss == b.d_loss
 
 
 @pytest.mark.long_running

@@ -16,14 +16,16 @@ from gan_core.eval.metrics import mode_coverage, moments
 from gan_core.families.toy.config import DistributionConfig
 from gan_core.families.toy.networks import batch_moments, discriminator_mlp, mlp
 
+GRID_POINTS = 121  # where the target's density and D(x) are evaluated for a 1-D snapshot
+
 
 @dataclass(kw_only=True)
 class Snapshot1D(Snapshot):
-    bin_edges: list[float]
-    real_counts: list[int]
-    fake_counts: list[int]
-    target_pdf: list[float]  # at bin centres
-    d_on_grid: list[float] | None  # D(x) at bin centres; None when D sees only moments
+    real: np.ndarray  # the fixed real evaluation sample
+    fake: np.ndarray  # G applied to the fixed evaluation noise
+    grid: np.ndarray  # points across the span of the real and the generated samples
+    target_pdf: np.ndarray  # the target's density on `grid`
+    d_curve: np.ndarray | None  # D(x) on `grid`; None when D judges packs, batch statistics or moments
     real_moments: dict[str, float]
     fake_moments: dict[str, float]
     w1: float
@@ -40,7 +42,6 @@ class Snapshot2D(Snapshot):
     fake_y: list[float]
     centres: list[list[float]]
     mode_std: float
-    bounds: tuple[float, float]  # a square plot range for both axes
     hq_fraction: float  # share of samples within 3 std of their nearest centre
     modes_captured: int  # centres that are nearest to at least one high-quality sample
     n_modes: int
@@ -135,29 +136,28 @@ class DistributionTrainer(GANTrainer):
         if self.target.dim == 2:
             return self._snapshot_2d()
         fake = self.generated()
-        lo, hi = float(self.eval_real.min()), float(self.eval_real.max())  # every real sample is counted
-        if self.step_count:  # widen the grid to show stray samples, on whole units to limit jitter
+        lo, hi = float(self.eval_real.min()), float(self.eval_real.max())  # every real sample is inside
+        if self.step_count:  # widen the span to stray samples, on whole units to limit jitter
             lo = min(lo, math.floor(float(np.percentile(fake, 0.5))))
             hi = max(hi, math.ceil(float(np.percentile(fake, 99.5))))
         else:
             lo, hi = min(lo, float(fake.min())), max(hi, float(fake.max()))
-        edges = np.linspace(lo, hi, self.config.bins + 1)
-        centres = 0.5 * (edges[1:] + edges[:-1])
-        d_grid = None  # D(x) of a single point is undefined when D judges packs or batch statistics
+        grid = np.linspace(lo, hi, GRID_POINTS)
+        d_curve = None  # D(x) of a single point is undefined when D judges packs or batch statistics
         if self.config.d_input == "raw" and self.config.pack == 1 and self.config.d_minibatch == "none":
             with torch.no_grad():
-                out = self.D(torch.as_tensor(centres, dtype=torch.float32, device=self.device).reshape(-1, 1))
-                d_grid = self.loss.score(out)[:, 0].cpu().numpy().tolist()
+                out = self.D(torch.as_tensor(grid, dtype=torch.float32, device=self.device).reshape(-1, 1))
+                d_curve = self.loss.score(out)[:, 0].cpu().numpy()
         w1 = float(stats.wasserstein_distance(fake, self.quantiles))
         if not self.w1_history.data or self.w1_history.data["step"][-1] != self.step_count:
             self.w1_history.record(step=self.step_count, w1=w1)
         return Snapshot1D(
             **self._base_fields(),
-            bin_edges=edges.tolist(),
-            real_counts=np.histogram(self.eval_real, edges)[0].tolist(),
-            fake_counts=np.histogram(fake, edges)[0].tolist(),
-            target_pdf=self.target.pdf(centres).tolist(),
-            d_on_grid=d_grid,
+            real=self.eval_real,
+            fake=fake,
+            grid=grid,
+            target_pdf=self.target.pdf(grid),
+            d_curve=d_curve,
             real_moments=self.real_moments,
             fake_moments=moments(fake),
             w1=w1,
@@ -189,7 +189,6 @@ class DistributionTrainer(GANTrainer):
             fake_y=shown[:, 1].tolist(),
             centres=self.mode_centres.tolist(),
             mode_std=float(self.target.std),
-            bounds=self.target.bounds(),
             hq_fraction=cov["hq_fraction"],
             modes_captured=int(cov["modes_captured"]),
             n_modes=int(cov["n_modes"]),

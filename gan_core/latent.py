@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from gan_core.eval.attributes import measure
 from gan_core.io.cards import ModelCard
 
 MIN_EXEMPLARS = 3
@@ -83,53 +84,6 @@ def interpolate(a, b, steps: int, method: str = "slerp"):
         raise ValueError(f"unknown interpolation {method!r}; choose lerp or slerp")
     t = np.linspace(0.0, 1.0, int(steps))
     return (slerp if method == "slerp" else lerp)(a, b, t)
-
-
-# --- attributes measured on images ---------------------------------------------------------------
-def _float_images(images) -> np.ndarray:
-    x = np.asarray(images)
-    if x.ndim == 4:
-        x = x[:, 0]
-    if x.ndim == 2:
-        x = x[None]
-    return x.astype(np.float64) / 255.0 if x.dtype == np.uint8 else (x.astype(np.float64) + 1.0) / 2.0
-
-
-def ink_mass(images) -> np.ndarray:
-    """Amount of ink per image, in units of fully white pixels (stroke thickness x stroke length)."""
-    return _float_images(images).sum((1, 2))
-
-
-def slant(images) -> np.ndarray:
-    """Slant of each digit from its image moments: the shear −mu11 / mu02 of the ink.
-
-    With x to the right and y downwards, a digit leaning right has its top to the right, so x
-    falls as y grows (mu11 < 0); we flip the sign so that positive means "leans right". 0.3 is
-    about 17 degrees of italic.
-    """
-    w = _float_images(images)
-    n, h, width = w.shape
-    ys, xs = np.mgrid[0:h, 0:width].astype(np.float64)
-    mass = w.sum((1, 2)).clip(1e-9)
-    cx = (w * xs).sum((1, 2)) / mass
-    cy = (w * ys).sum((1, 2)) / mass
-    dx = xs[None] - cx[:, None, None]
-    dy = ys[None] - cy[:, None, None]
-    mu11 = (w * dx * dy).sum((1, 2)) / mass
-    mu02 = (w * dy * dy).sum((1, 2)) / mass
-    return -mu11 / mu02.clip(1e-9)
-
-
-ATTRIBUTES: dict[str, tuple[str, Callable[[np.ndarray], np.ndarray]]] = {
-    "thickness": ("ink mass (white-pixel units)", ink_mass),
-    "slant": ("slant (shear, + leans right)", slant),
-}
-
-
-def measure(images, attribute: str) -> np.ndarray:
-    if attribute not in ATTRIBUTES:
-        raise ValueError(f"unknown attribute {attribute!r}; choose one of {sorted(ATTRIBUTES)}")
-    return ATTRIBUTES[attribute][1](images)
 
 
 # --- concept vectors and arithmetic ----------------------------------------------------------------

@@ -4,11 +4,13 @@ import math
 import numpy as np
 import streamlit as st
 
+from gan_core.eval.attributes import ATTRIBUTES, measure
 from gan_core.eval.readers import classify
 from gan_core.io.paths import PRETRAINED
-from gan_core.latent import ATTRIBUTES, arithmetic_demo, interpolate, lerp, measure
+from gan_core.latent import arithmetic_demo, interpolate, lerp
 from ui import plots
 from ui.resources import digit_classifier, pretrained_generator
+from ui.words import ATTRIBUTE_UNITS
 
 MODELS = {"cgan": ("Conditional GAN (pretrained)", str(PRETRAINED / "cgan_mnist")),
           "dcgan": ("DCGAN (pretrained)", str(PRETRAINED / "dcgan_mnist"))}
@@ -141,7 +143,7 @@ except ValueError as exc:
     st.warning(str(exc))
     res = None
 if res is not None:
-    unit = ATTRIBUTES[attribute][0]
+    unit = ATTRIBUTE_UNITS[attribute]
     rows = [(f"A = {word_hi} {digit_a}s", res["A"], res["A_values"]),
             (f"B = {word_lo} {digit_a}s", res["B"], res["B_values"]),
             (f"C = {word_lo} {digit_c}s", res["C"], res["C_values"])]

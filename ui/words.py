@@ -14,6 +14,8 @@ LOSS_TITLES = {
     "wasserstein_gp": "Wasserstein (gradient penalty)",
 }
 
+ATTRIBUTE_UNITS = {"thickness": "ink mass (white-pixel units)", "slant": "slant (shear, + leans right)"}
+
 _DIVERGED = {
     "d_loss_not_finite": "the discriminator loss became NaN or infinite",
     "g_loss_not_finite": "the generator loss became NaN or infinite",

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+from gan_core.eval.attributes import ink_mass
 from gan_core.eval.evaluator import Evaluator
 from gan_core.eval.readers import classify
-from gan_core.latent import LatentModel, arithmetic_demo, ink_mass
+from gan_core.latent import LatentModel, arithmetic_demo
 
 THICKNESS_STEP = 3.0  # latent units moved along the unit thickness direction (|z| is about 10)
 

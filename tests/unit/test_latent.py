@@ -4,16 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.latent import (
-    attribute_direction,
-    concept_vector,
-    ink_mass,
-    interpolate,
-    lerp,
-    slant,
-    slerp,
-    vector_arithmetic,
-)
+from gan_core.eval.attributes import ink_mass, slant
+from gan_core.latent import attribute_direction, concept_vector, interpolate, lerp, slerp, vector_arithmetic
 
 
 def test_lerp_is_exact():

@@ -15,7 +15,6 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from gan_core.core.config import help_of, option, settable_fields
@@ -78,7 +77,7 @@ def train(args) -> int:
 
 
 def sample(args) -> int:
-    from gan_core.io.images import save_png, tile
+    from gan_core.io.images import save_samples
 
     path = resolve(args.name)
     family = _family_of(path)
@@ -89,16 +88,7 @@ def sample(args) -> int:
     if family.sample is None:
         raise ValueError(f"{args.name} is a {family.name}: it reads digits, it does not draw them")
     arrays = family.sample(family.load(path), ModelCard.load(path), args.n, args.seed, **options)
-    out = Path(args.out)
-    if out.suffix not in (".png", ".npz"):
-        raise ValueError(f"--out must end in .png (a tiled grid) or .npz (images uint8 N x 28 x 28), got {out}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix == ".png":
-        shown = np.concatenate([arrays["inputs"], arrays["images"]]) if "inputs" in arrays else arrays["images"]
-        save_png(tile(shown, cols=min(args.n, 16) if "inputs" in arrays else None), out)
-    else:
-        np.savez_compressed(out, **arrays)
-    print(f"wrote {len(arrays['images'])} samples to {out}")
+    print(f"wrote {len(arrays['images'])} samples to {save_samples(arrays, args.out)}")
     return 0
 
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import platform
 import sys
-import time
 from pathlib import Path
 
 import torch
 
 from gan_core.cli.progress import Progress, hms
 from gan_core.core.config import config_dict
+from gan_core.core.run import Cadence, run_to
 from gan_core.device import describe
 from gan_core.io import checkpoints
 from gan_core.io.paths import ROOT
 from gan_core.io.trainer_state import restore
-
-LINE_COST = 0.05  # share of a run's time its progress line may take (a snapshot can render G's grid)
 
 
 def environment(device) -> dict:
@@ -57,45 +55,24 @@ def run(family, config, run_opts, device, resume: str | None, preset=None) -> in
             save(best_name, metrics)
         return " | " + text
 
-    _loop(trainer, total, run_opts, lambda: save(out), evaluate_now if family.periodic else None, family.line)
+    bar = Progress(total)
+
+    def report(extra: str) -> None:
+        snap = trainer.snapshot()
+        bar.update(snap.step, snap.elapsed_s, snap.steps_per_s, family.line(snap) + extra, force=bool(extra))
+
+    cadence = Cadence(run_opts.eval_every_min, run_opts.checkpoint_every_min, run_opts.max_minutes)
+    why = run_to(trainer, total, cadence, evaluate_now if family.periodic else None, lambda: save(out), report)
+    bar.close()
+    if why == "budget":
+        print(f"stopped at the --max-minutes budget ({run_opts.max_minutes} min)", file=sys.stderr)
+    if why == "diverged":
+        d = trainer.divergence
+        print(f"training diverged after step {d['step']} ({d['reason'].replace('_', ' ')}); the checkpoint keeps "
+              f"the last good weights. Lower the learning rates (G {d['lr_g']:g}, D {d['lr_d']:g}).", file=sys.stderr)
     print(f"Evaluating {run_opts.eval_samples} samples ...", file=sys.stderr)
     nets = trainer.networks()
     metrics = family.evaluate(nets, config_dict(trainer.config), run_opts.eval_samples, 0)
     w, c = checkpoints.save(out, nets, make_card(family, trainer, device, metrics, False, preset))
     print(f"{family.report(metrics)}\nwrote {w} and {c}")
     return 0 if trainer.status != "diverged" else 1
-
-
-def _loop(trainer, total: int, opts, save_partial, on_eval, line) -> None:
-    """Train to `total` steps: progress bar, --max-minutes, a checkpoint every --checkpoint-every-min and
-    an evaluation every --eval-every-min (its text joins the bar). A diverged run ends with the reason."""
-    bar = Progress(total)
-
-    def redraw(extra: str = "", force: bool = False) -> float:
-        start = time.monotonic()
-        snap = trainer.snapshot()
-        bar.update(snap.step, snap.elapsed_s, snap.steps_per_s, line(snap) + extra, force=force or bool(extra))
-        return time.monotonic() - start
-
-    deadline = time.monotonic() + opts.max_minutes * 60 if opts.max_minutes else None
-    last_ckpt = last_eval = next_line = time.monotonic()
-    while trainer.step_count < total and trainer.status != "diverged":
-        trainer.train_steps(min(trainer.chunk, total - trainer.step_count))
-        now = time.monotonic()
-        extra = ""
-        if on_eval and opts.eval_every_min and now - last_eval >= opts.eval_every_min * 60:
-            extra, last_eval = on_eval(), now
-        if extra or now >= next_line:
-            next_line = time.monotonic() + redraw(extra) / LINE_COST
-        if opts.checkpoint_every_min and now - last_ckpt >= opts.checkpoint_every_min * 60:
-            save_partial()
-            last_ckpt = now
-        if deadline and now > deadline:
-            print(f"\nstopping at the --max-minutes budget ({opts.max_minutes} min)", file=sys.stderr)
-            break
-    redraw(force=True)
-    bar.close()
-    if trainer.status == "diverged":
-        d = trainer.divergence
-        print(f"training diverged after step {d['step']} ({d['reason'].replace('_', ' ')}); the checkpoint keeps the "
-              f"last good weights. Lower the learning rates (G {d['lr_g']:g}, D {d['lr_d']:g}).", file=sys.stderr)

@@ -35,3 +35,18 @@ def save_png(grid: np.ndarray, path: str | Path, scale: int = 1) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(g, mode="L").save(path)
     return path
+
+
+def save_samples(arrays: dict[str, np.ndarray], out: str | Path) -> Path:
+    """Write samples as .npz (every array) or as a .png grid of `images` (under their `inputs`, if any)."""
+    out = Path(out)
+    if out.suffix not in (".png", ".npz"):
+        raise ValueError(f"--out must end in .png (a tiled grid) or .npz (images uint8 N x 28 x 28), got {out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".npz":
+        np.savez_compressed(out, **arrays)
+    elif "inputs" in arrays:  # a translator: inputs above their translations, 16 a row at most
+        save_png(tile(np.concatenate([arrays["inputs"], arrays["images"]]), cols=min(len(arrays["images"]), 16)), out)
+    else:
+        save_png(tile(arrays["images"]), out)
+    return out

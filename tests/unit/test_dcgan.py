@@ -1,6 +1,5 @@
 """DCGAN presets, the image trainer on the shared GAN loop, the CLI. (The shipped weights' bars:
 tests/quality/test_shipped_dcgan.py.)"""
-import argparse
 import time
 from dataclasses import replace
 
@@ -9,8 +8,8 @@ import pytest
 import torch
 
 from gan_core.cli import main
-from gan_core.cli.runner import _loop as _train_loop
 from gan_core.core.loop import GANTrainer
+from gan_core.core.run import Cadence, run_to
 from gan_core.core.snapshot import Snapshot
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
@@ -193,9 +192,9 @@ def test_cli_resume_continues_steps_epochs_and_the_card(tmp_path):
     assert card["metrics"]["n_samples"] == 200
 
 
-def test_cli_progress_line_takes_a_snapshot_only_now_and_then():
-    """A snapshot can cost as much as the steps (an EMA grid re-measures batch norms): the CLI takes
-    one for its line about every 20x its cost, not after every chunk of 25 steps."""
+def test_a_long_run_reports_progress_only_now_and_then():
+    """A snapshot can cost as much as the steps (an EMA grid re-measures batch norms): a run's progress
+    report (one snapshot) comes about every 20x its cost, not after every chunk of steps."""
     class TimedTrainer:  # 1 ms a step, 20 ms a snapshot
         chunk, step_count, status, snapshots = 5, 0, "training", 0
 
@@ -211,9 +210,8 @@ def test_cli_progress_line_takes_a_snapshot_only_now_and_then():
                             d_loss=0.0, g_loss=0.0, d_real=0.5, d_fake=0.5)
 
     trainer = TimedTrainer()
-    _train_loop(trainer, 1000, argparse.Namespace(max_minutes=0, eval_every_min=0, checkpoint_every_min=0),
-                lambda: None, None, line=lambda snap: "")
-    assert trainer.step_count == 1000
+    why = run_to(trainer, 1000, Cadence(checkpoint_every_min=0), on_progress=lambda extra: trainer.snapshot())
+    assert trainer.step_count == 1000 and why == "done"
     assert 2 <= trainer.snapshots <= 6  # ~1 s of steps, a line every ~0.4 s, and the last one (was 200)
 
 

@@ -1,0 +1,48 @@
+"""A long training run's cadence: train to a step count, evaluate and checkpoint every few minutes,
+report progress at a cost it can afford, stop at a wall-time budget. The CLI prints; this decides when."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass
+class Cadence:
+    eval_every_min: float = 0.0  # 0: never
+    checkpoint_every_min: float = 5.0  # 0: never
+    max_minutes: float = 0.0  # 0: no wall-time budget
+    progress_cost: float = 0.05  # share of the run's time progress reports may take (each takes a snapshot)
+
+
+def run_to(trainer, total: int, cadence: Cadence, on_eval: Callable[[], str] | None = None,
+           on_checkpoint: Callable[[], object] | None = None,
+           on_progress: Callable[[str], object] | None = None) -> str:
+    """Train `trainer` to `total` steps; returns why it stopped: "done", "budget" or "diverged".
+    `on_progress(text)` gets the latest evaluation's text (or ""), and is called again only after
+    its own cost divided by `progress_cost` has passed, and once at the end."""
+    def progress(extra: str = "") -> float:
+        start = time.monotonic()
+        if on_progress:
+            on_progress(extra)
+        return time.monotonic() - start
+
+    deadline = time.monotonic() + cadence.max_minutes * 60 if cadence.max_minutes else None
+    last_ckpt = last_eval = next_report = time.monotonic()
+    why = "done"
+    while trainer.step_count < total and trainer.status != "diverged":
+        trainer.train_steps(min(trainer.chunk, total - trainer.step_count))
+        now = time.monotonic()
+        extra = ""
+        if on_eval and cadence.eval_every_min and now - last_eval >= cadence.eval_every_min * 60:
+            extra, last_eval = on_eval(), now
+        if extra or now >= next_report:
+            next_report = time.monotonic() + progress(extra) / cadence.progress_cost
+        if on_checkpoint and cadence.checkpoint_every_min and now - last_ckpt >= cadence.checkpoint_every_min * 60:
+            on_checkpoint()
+            last_ckpt = now
+        if deadline and now > deadline:
+            why = "budget"
+            break
+    progress()
+    return "diverged" if trainer.status == "diverged" else why

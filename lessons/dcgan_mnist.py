@@ -24,7 +24,7 @@ from ui.live import (
     show_status,
 )
 from ui.resources import device_label, digit_classifier, require_mnist, training_device
-from ui.words import LOSS_TITLES
+from ui.words import DCGAN_NETWORKS, LOSS_TITLES
 
 KEY = "dcgan"
 PRETRAINED = str(paths.PRETRAINED / "dcgan_mnist")
@@ -59,7 +59,7 @@ if card:
     m, cfg = card.metrics, card.config
     score = f" It scores **{m['mnist_score']:.2f}** on {m['n_samples']:,} samples." if "mnist_score" in m else ""
     st.markdown(
-        f"**The shipped weights** use the *{card.network}* network ({dcgan.DESCRIPTIONS[card.network]}), "
+        f"**The shipped weights** use the *{card.network}* network ({DCGAN_NETWORKS[card.network]}), "
         f"trained with the {cfg['loss'].replace('_', ' ')} loss, batch {cfg['batch_size']} and "
         f"{card.generator_weights or 'G as trained'}, for {card.minutes:.0f} min on "
         f"{card.device or '?'}.{score} Why not the seeds' networks? On a CPU the book DCGAN needed about two "
@@ -74,7 +74,7 @@ with st.expander("Settings", expanded=True):
     c1, c2, c3 = st.columns(3)
     network = c1.selectbox("Network", list(dcgan.NETWORKS), index=list(dcgan.NETWORKS).index("tiny"),
                            key="dcgan_network",
-                           help="\n\n".join(f"**{k}**: {v}" for k, v in dcgan.DESCRIPTIONS.items()))
+                           help="\n\n".join(f"**{k}**: {v}" for k, v in DCGAN_NETWORKS.items()))
     start = PRESETS["cpu_quick_start" if training_device().type == "cpu" else "seeds_book"].config
     lr = c1.select_slider("Learning rate (G and D)", [5e-5, 1e-4, 2e-4, 5e-4, 1e-3], value=start.lr_g, key="dcgan_lr",
                           format_func=lambda v: f"{v:g}")
@@ -87,7 +87,7 @@ with st.expander("Settings", expanded=True):
     smooth = c3.slider("One-sided label smoothing", 0.0, 0.3, 0.0, 0.05, key="dcgan_smooth",
                        help="Real targets become 1 − s instead of 1.")
     seed = c3.number_input("Seed", 0, 9999, 0, key="dcgan_seed")
-    st.caption(f"**{network}** — {dcgan.DESCRIPTIONS[network]}")
+    st.caption(f"**{network}** — {DCGAN_NETWORKS[network]}")
 
 settings = DCGANConfig(network=network, lr_g=float(lr), lr_d=float(lr), batch_size=int(batch), d_steps=int(d_steps),
                        label_flip=float(flip), label_smoothing=float(smooth), seed=int(seed))

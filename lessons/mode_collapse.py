@@ -5,6 +5,7 @@ from gan_core.families.toy import mode_collapse as mc
 from ui import plots
 from ui.live import controls, following_run, live_view, show_status
 from ui.resources import training_device
+from ui.words import MODE_COLLAPSE_METHODS, MODE_COLLAPSE_TARGETS
 
 st.title("Mode collapse and its cures")
 st.markdown(
@@ -64,17 +65,17 @@ METHOD_KEYS = list(mc.METHODS)
 CURE_KEYS = [m for m in METHOD_KEYS if m != "vanilla"]
 
 c1, c2, c3 = st.columns([2, 2, 1])
-target = c1.selectbox("Target", TARGET_KEYS, format_func=mc.TARGETS.get, key="mc_target")
+target = c1.selectbox("Target", TARGET_KEYS, format_func=MODE_COLLAPSE_TARGETS.get, key="mc_target")
 view = c3.radio("View", ["Single run", "Compare"], key="mc_view", horizontal=False)
 seed = c3.number_input("Seed", min_value=0, max_value=9999, value=0, step=1, key="mc_seed")
 if view == "Single run":
-    method = c2.selectbox("Method", METHOD_KEYS, format_func=lambda m: mc.METHODS[m].title, key="mc_method")
+    method = c2.selectbox("Method", METHOD_KEYS, format_func=lambda m: MODE_COLLAPSE_METHODS[m], key="mc_method")
 else:
     method = c2.selectbox("Cure to compare with vanilla", CURE_KEYS, index=CURE_KEYS.index(mc.COMPARE_DEFAULT),
-                          format_func=lambda m: mc.METHODS[m].title, key="mc_cure")
+                          format_func=lambda m: MODE_COLLAPSE_METHODS[m], key="mc_cure")
 recipe = mc.preset(target, method)
 cfg = recipe.config
-st.caption(f"**{mc.METHODS[method].title}** — switches: {recipe.description}. "
+st.caption(f"**{MODE_COLLAPSE_METHODS[method]}** — switches: {recipe.description}. "
            f"Budget used by the benchmark: {recipe.budget:,} steps."
            + (f" The learning rates halve every {cfg.lr_half_life} steps after step {cfg.lr_decay_start:,}, "
               "so the picture settles (freezes) soon after that." if cfg.lr_decay_start else ""))
@@ -111,7 +112,7 @@ if view == "Single run":
     settings = (target, method, int(seed))
     run = following_run("mc_single", settings, make_trainer)  # an untrained run follows the widgets
     controls("mc_single", run, settings, make_trainer)
-    live_view("mc_single", run, draw_factory("mc_single", mc.METHODS[run.settings[1]].title))
+    live_view("mc_single", run, draw_factory("mc_single", MODE_COLLAPSE_METHODS[run.settings[1]]))
 else:
     st.markdown("Both runs start from the **same seed** (same initial weights, same noise); they differ only "
                 "in the cure's switches (except *Mini-batch std + sharper network*, which also changes the "
@@ -138,12 +139,12 @@ else:
     left, right = st.columns(2)
     for col, (key, (r, _)) in zip((left, right), runs.items()):
         with col:
-            st.subheader(mc.METHODS[r.settings[1]].title)
+            st.subheader(MODE_COLLAPSE_METHODS[r.settings[1]])
             live_view(key, r, draw_factory(key, f"seed {r.settings[2]}"), seconds=0.1)
 
 with st.expander("All the cures, and what the benchmark measured"):
     for key in CURE_KEYS:
-        st.markdown(f"- **{mc.METHODS[key].title}** — {WHY[key]}")
+        st.markdown(f"- **{MODE_COLLAPSE_METHODS[key]}** — {WHY[key]}")
     st.markdown(
         "Published numbers with the same metrics (ring: modes of 8, HQ %): GAN 1/8 (99.3%), Unrolled GAN 7.6/8 "
         "(35.6%), VEEGAN 8/8 (52.9%), WGAN-GP 6.8/8 (59.6%), GDPP 8/8 (71.7%), PacGAN4 7.8/8 (95.9%). "

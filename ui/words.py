@@ -14,6 +14,37 @@ LOSS_TITLES = {
     "wasserstein_gp": "Wasserstein (gradient penalty)",
 }
 
+MODE_COLLAPSE_TARGETS = {
+    "ring": "2-D ring: 8 Gaussians on the unit circle (std 0.01)",
+    "grid": "2-D grid: 25 Gaussians at {-4,-2,0,2,4}² (std 0.05)",
+    "two_mode": "1-D mixture of two Gaussians",
+    "three_mode": "1-D mixture of three Gaussians",
+}
+
+MODE_COLLAPSE_METHODS = {
+    "vanilla": "Vanilla GAN (collapses)",
+    "pacgan": "PacGAN (packing, m = 4)",
+    "minibatch_std": "Mini-batch standard deviation",
+    "minibatch_disc": "Mini-batch discrimination",
+    "wgan_gp": "WGAN-GP (gradient penalty)",
+    "wgan_clip": "WGAN (weight clipping)",
+    "unrolled": "Unrolled GAN (5 steps)",
+    "replay": "Experience replay",
+    "label_tricks": "Label flipping + smoothing",
+    "sharp_minibatch_std": "Mini-batch std + sharper network",
+}
+
+DCGAN_NETWORKS = {
+    "book": "Keras book: dense→7×7×256, ConvT 128 (s2) → 64 (s1) → 1 (s2); D convs 32/64/128",
+    "small": "Slides: dense→7×7×128, ConvT 64 (k5 s2) → 1 (k5 s2); D convs 64/128 with dropout 0.4",
+    "infogan": "InfoGAN layout: G FC 1024 → FC 7×7×128 → ConvT 64 (k4 s2) → 1 (k4 s2), BN + ReLU; "
+               "D convs 64/128 (k4 s2) → FC 1024 → logit, spectral norm on every layer, leaky ReLU 0.1",
+    "infogan_half": "InfoGAN layout at half width: G FC 512 → FC 7×7×64 → ConvT 32 (k4 s2) → 1 (k4 s2), BN + "
+                    "ReLU; D convs 32/64 (k4 s2) → FC 512 → logit, spectral norm on every layer, leaky ReLU 0.1",
+    "tiny": "CPU network: dense→7×7×64 (BN, ReLU), ConvT 32 (k4 s2, BN, ReLU) → 1 (k4 s2, tanh); "
+            "D convs 32/64/128 (BN after the first), leaky ReLU 0.2",
+}
+
 ATTRIBUTE_UNITS = {"thickness": "ink mass (white-pixel units)", "slant": "slant (shear, + leans right)"}
 
 _DIVERGED = {

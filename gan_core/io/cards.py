@@ -83,3 +83,21 @@ def _renamed(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(config, dict) and isinstance(config.get("preset"), str):
         data["config"] = {("network" if k == "preset" else k): v for k, v in config.items()}
     return data
+
+
+def layer_summary(net) -> str:
+    """A network's layers in one line, read from the module itself: what a card's `architecture` records."""
+    from torch import nn
+
+    parts = []
+    for m in net.modules():
+        if isinstance(m, nn.Linear):
+            parts.append(f"Linear {m.in_features}→{m.out_features}")
+        elif isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            kind = "ConvT" if isinstance(m, nn.ConvTranspose2d) else "Conv"
+            parts.append(f"{kind} {m.in_channels}→{m.out_channels} k{m.kernel_size[0]} s{m.stride[0]}")
+        elif next(m.children(), None) is None and not type(m).__module__.startswith("torch.nn.utils"):
+            parts.append(type(m).__name__)
+        if nn.utils.parametrize.is_parametrized(m):
+            parts[-1] += " (spectral norm)"
+    return ", ".join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from gan_core.families.toy import mode_collapse as mc
+from ui.words import MODE_COLLAPSE_METHODS
 
 PAGE = "lessons/mode_collapse.py"
 
@@ -42,7 +43,7 @@ def test_start_then_another_run_advances_the_step_counter(app_page):
 def test_compare_shows_two_trainers_both_live(app_page):
     at = app_page(PAGE)
     at.radio(key="mc_view").set_value("Compare").run()
-    best = mc.METHODS[mc.COMPARE_DEFAULT].title
+    best = MODE_COLLAPSE_METHODS[mc.COMPARE_DEFAULT]
     assert [s.value for s in at.subheader][:2] == ["Vanilla GAN (collapses)", best]
     assert steps_shown(at) == [0, 0]
     at.button(key="mc_cmp_start").click().run()

@@ -11,12 +11,14 @@ from gan_core.families.cgan.trainer import ConditionalImageGANTrainer
 from gan_core.families.dcgan.family import evaluator, generator_weights, line
 from gan_core.families.registry import Family
 from gan_core.io import checkpoints
-from gan_core.io.cards import ModelCard
+from gan_core.io.cards import ModelCard, layer_summary
 
 
 def card(trainer, metrics: dict) -> dict:
     c = trainer.config
-    return {"dataset": "MNIST", "architecture": cgan.DESCRIPTIONS[c.conditioning], "network": c.network,
+    return {"dataset": "MNIST", "architecture": f"{c.conditioning} conditioning; G: {layer_summary(trainer.G)}; "
+                            f"D: {layer_summary(trainer.D)}",
+            "network": c.network,
             "conditioning": c.conditioning, "projection": c.projection, "minibatch_std": c.minibatch_std,
             "z_dim": c.z_dim,
             "parameters": {"G": cgan.count_parameters(trainer.G), "D": cgan.count_parameters(trainer.D)},

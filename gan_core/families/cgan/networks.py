@@ -41,19 +41,6 @@ Z_DIM = 100
 N_CLASSES = 10
 CONDITIONING = ("concat", "embed", "modulate")
 NETWORKS = {"compact": 48, "tiny": 32}  # G's 14x14 channels; D's first conv has the same width
-DESCRIPTIONS = {
-    "concat": "G: z -> dense 7x7 maps, one-hot y -> dense 7x7 maps, concatenated -> BN, ReLU -> ConvT (k4 s2) "
-              "-> BN, ReLU -> ConvT (k4 s2) -> tanh. D: x with 10 one-hot label channels -> conv (k4 s2) -> "
-              "conv (k4 s2) -> logit (+ optional projection <embed(y), features>)",
-    "embed": "G: z * embed(y) (element-wise) -> dense 7x7 maps -> BN, ReLU -> ConvT (k4 s2) -> BN, ReLU -> "
-             "ConvT (k4 s2) -> tanh. D: x with one label channel (embed(y) -> 28x28 map) -> conv (k4 s2) -> "
-             "conv (k4 s2) -> logit (+ optional projection <embed(y), features>)",
-    "modulate": "G: z -> dense 7x7 maps -> BN, ReLU, each channel scaled by (1 + embed(y)) -> BN, ReLU -> ConvT "
-                "(k4 s2) -> BN, ReLU -> ConvT (k4 s2) -> tanh. D: x with 10 one-hot label channels -> conv (k4 s2) -> "
-                "conv (k4 s2) (+ per-digit minibatch spread) -> logit (+ optional projection <embed(y), features>)",
-}
-
-
 def _check_labels(y: torch.Tensor) -> torch.Tensor:
     if y.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
         raise TypeError(f"labels must be an integer tensor of digits 0..9, got {y.dtype}")
@@ -199,7 +186,7 @@ def balanced_labels(n: int, n_classes: int = N_CLASSES) -> torch.Tensor:
 
 
 __all__ = ["ConditionalGenerator", "ConditionalDiscriminator", "build", "build_generator", "balanced_labels",
-           "count_parameters", "Reshape", "Z_DIM", "N_CLASSES", "CONDITIONING", "NETWORKS", "DESCRIPTIONS"]
+           "count_parameters", "Reshape", "Z_DIM", "N_CLASSES", "CONDITIONING", "NETWORKS"]
 
 
 def average_generators(generators: list[nn.Module]) -> nn.Module:

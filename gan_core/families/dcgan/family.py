@@ -11,7 +11,7 @@ from gan_core.families.dcgan.sample import generate_images
 from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import Family
 from gan_core.io import checkpoints
-from gan_core.io.cards import ModelCard
+from gan_core.io.cards import ModelCard, layer_summary
 
 
 @functools.cache
@@ -28,7 +28,8 @@ def generator_weights(config) -> str:
 
 def card(trainer, metrics: dict) -> dict:
     c = trainer.config
-    return {"dataset": "MNIST", "architecture": dcgan.DESCRIPTIONS[c.network], "network": c.network, "z_dim": c.z_dim,
+    return {"dataset": "MNIST", "architecture": f"G: {layer_summary(trainer.G)}; D: {layer_summary(trainer.D)}",
+            "network": c.network, "z_dim": c.z_dim,
             "parameters": {"G": dcgan.count_parameters(trainer.G), "D": dcgan.count_parameters(trainer.D)},
             "generator_weights": generator_weights(c)}
 

@@ -117,17 +117,6 @@ NETWORKS = {
     "infogan_half": lambda z: _infogan(z, 32),
 }
 
-DESCRIPTIONS = {
-    "book": "Keras book: dense→7×7×256, ConvT 128 (s2) → 64 (s1) → 1 (s2); D convs 32/64/128",
-    "small": "Slides: dense→7×7×128, ConvT 64 (k5 s2) → 1 (k5 s2); D convs 64/128 with dropout 0.4",
-    "infogan": "InfoGAN layout: G FC 1024 → FC 7×7×128 → ConvT 64 (k4 s2) → 1 (k4 s2), BN + ReLU; "
-               "D convs 64/128 (k4 s2) → FC 1024 → logit, spectral norm on every layer, leaky ReLU 0.1",
-    "infogan_half": "InfoGAN layout at half width: G FC 512 → FC 7×7×64 → ConvT 32 (k4 s2) → 1 (k4 s2), BN + "
-                    "ReLU; D convs 32/64 (k4 s2) → FC 512 → logit, spectral norm on every layer, leaky ReLU 0.1",
-    "tiny": "CPU network: dense→7×7×64 (BN, ReLU), ConvT 32 (k4 s2, BN, ReLU) → 1 (k4 s2, tanh); "
-            "D convs 32/64/128 (BN after the first), leaky ReLU 0.2",
-}
-
 
 def init_weights(module: nn.Module) -> None:
     """DCGAN initialisation: conv/linear weights ~ N(0, 0.02), BN scale ~ N(1, 0.02), biases 0."""

@@ -6,42 +6,26 @@ from the same seed differs only by the cure.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from gan_core.core.presets import Preset
 from gan_core.families.toy.config import DistributionConfig
 from gan_core.families.toy.trainer import DistributionTrainer
 
+TARGETS = ("ring", "grid", "two_mode", "three_mode")
 
-@dataclass(frozen=True)
-class Method:
-    title: str
-    switches: str  # which options of the loop it turns on, in words
-
-
-TARGETS = {
-    "ring": "2-D ring: 8 Gaussians on the unit circle (std 0.01)",
-    "grid": "2-D grid: 25 Gaussians at {-4,-2,0,2,4}² (std 0.05)",
-    "two_mode": "1-D mixture of two Gaussians",
-    "three_mode": "1-D mixture of three Gaussians",
-}
-
+# What each method switches on in the loop (its preset's description).
 METHODS = {
-    "vanilla": Method("Vanilla GAN (collapses)", "non-saturating loss, no cure"),
-    "pacgan": Method("PacGAN (packing, m = 4)", "pack = 4: D judges 4 samples at once"),
-    "minibatch_std": Method("Mini-batch standard deviation", "d_minibatch = 'std': D sees the batch's spread"),
-    "minibatch_disc": Method("Mini-batch discrimination",
-                             "d_minibatch = 'discrimination': D sees how alike the samples are"),
-    "wgan_gp": Method("WGAN-GP (gradient penalty)", "loss = 'wasserstein_gp', penalty weight 0.1 (the WGAN-GP toy "
-                                                     "setting), 5 critic steps, lr 5e-4"),
-    "wgan_clip": Method("WGAN (weight clipping)", "loss = 'wasserstein', RMSProp, clip 0.01, 5 critic steps"),
-    "unrolled": Method("Unrolled GAN (5 steps)", "unroll_steps = 5: G looks 5 D updates ahead"),
-    "replay": Method("Experience replay", "replay_size = 10000: D also sees old fakes"),
-    "label_tricks": Method("Label flipping + smoothing", "label_flip = 0.3 (15% of labels), label_smoothing = 0.1"),
-    "sharp_minibatch_std": Method(
-        "Mini-batch std + sharper network",
-        "d_minibatch = 'std' on a different network: 2-D noise, G 3x128, leaky-ReLU D 3x128; ring: batch 256; "
-        "grid: batch 512 and G's learning rate 1.5x D's; learning rates halved every 200-300 steps near the end"),
+    "vanilla": "non-saturating loss, no cure",
+    "pacgan": "pack = 4: D judges 4 samples at once",
+    "minibatch_std": "d_minibatch = 'std': D sees the batch's spread",
+    "minibatch_disc": "d_minibatch = 'discrimination': D sees how alike the samples are",
+    "wgan_gp": "loss = 'wasserstein_gp', penalty weight 0.1 (the WGAN-GP toy setting), 5 critic steps, lr 5e-4",
+    "wgan_clip": "loss = 'wasserstein', RMSProp, clip 0.01, 5 critic steps",
+    "unrolled": "unroll_steps = 5: G looks 5 D updates ahead",
+    "replay": "replay_size = 10000: D also sees old fakes",
+    "label_tricks": "label_flip = 0.3 (15% of labels), label_smoothing = 0.1",
+    "sharp_minibatch_std": "d_minibatch = 'std' on a different network: 2-D noise, G 3x128, leaky-ReLU D 3x128; "
+                           "ring: batch 256; grid: batch 512 and G's learning rate 1.5x D's; learning rates halved "
+                           "every 200-300 steps near the end",
 }
 
 # Shared network and optimiser settings per target (the vanilla preset).
@@ -118,7 +102,7 @@ def preset(target: str, method: str, seed: int = 0) -> Preset:
     else:
         options = _CURES[method]
     config = DistributionConfig(target=target, seed=int(seed), **{**base, **options})
-    return Preset(f"{target}/{method}", config, budget(target, method), METHODS[method].switches)
+    return Preset(f"{target}/{method}", config, budget(target, method), METHODS[method])
 
 
 def make_trainer(target: str, method: str, seed: int = 0, device="cpu") -> DistributionTrainer:

@@ -115,7 +115,7 @@ def test_training_is_seeded():
 
 
 def test_the_live_view_evaluates_once_trained_then_every_few_seconds_of_training():
-    trainer = ImageGANTrainer(DCGANConfig(preset="tiny", batch_size=16, seed=2))
+    trainer = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=16, seed=2))
     snap = trainer.snapshot()
 
     def at(step: int, elapsed_s: float):

@@ -89,8 +89,8 @@ with st.expander("Settings", expanded=True):
     seed = c3.number_input("Seed", 0, 9999, 0, key="dcgan_seed")
     st.caption(f"**{network}** — {DCGAN_NETWORKS[network]}")
 
-settings = DCGANConfig(network=network, lr_g=float(lr), lr_d=float(lr), batch_size=int(batch), d_steps=int(d_steps),
-                       label_flip=float(flip), label_smoothing=float(smooth), seed=int(seed))
+settings = replace(start, network=network, lr_g=float(lr), lr_d=float(lr), batch_size=int(batch), d_steps=int(d_steps),
+                   label_flip=float(flip), label_smoothing=float(smooth), seed=int(seed))  # the rest: the preset's
 
 
 def make_trainer(config: DCGANConfig) -> ImageGANTrainer:

@@ -158,17 +158,18 @@ def test_cli_sample_writes_png_and_npz(tmp_path):
 
 @pytest.mark.long_running
 def test_the_live_pages_cpu_default_draws_digits_after_a_minutes_worth_of_steps():
-    """The DCGAN page's CPU defaults (the cpu_quick_start preset: the tiny network) for 1,000 steps, about
-    what one core of this machine trains in 60 s: MNIST score of 500 samples >= 4.5 (measured 4.98; the seeds'
-    batch 128 at 2e-4 reached 2.9 in the same CPU time). The issue asks for 6 within 60 s: not met yet."""
+    """The DCGAN page's CPU defaults (the cpu_quick_start preset: the tiny network, an EMA of G) for 1,500
+    steps, about what one core of this machine trains in 60 s: MNIST score of 500 samples >= 5.5 (measured
+    5.91 and 5.98 for seeds 0 and 1; 6.30 after 60 s of CPU, 1,700 steps; the seeds' batch 128 at 2e-4 reached
+    2.9 in the same CPU time). The issue asks for 6 within 60 s: at the bar, not reliably above it."""
     from gan_core.eval.evaluator import Evaluator
 
     quick = PRESETS["cpu_quick_start"]
     trainer = ImageGANTrainer(quick.config, "cpu")
-    assert trainer.config.network == "tiny" and quick.budget == 1000
-    trainer.step(1000)
+    assert trainer.config.network == "tiny" and quick.budget == 1500
+    trainer.step(quick.budget)
     m = trainer.evaluate(Evaluator(), n=500)
-    assert m["mnist_score"] >= 4.5, m["mnist_score"]
+    assert m["mnist_score"] >= 5.5, m["mnist_score"]
 
 
 def test_ema_generator_is_sampled_and_round_trips(tmp_path):

@@ -1,0 +1,1 @@
+"""How generated digits are graded: the digit readers, the evaluator, the domain judge, metrics, attributes."""

@@ -1,0 +1,1 @@
+"""Model families, one folder each (networks, config, presets, trainer, family.py), and their registry."""

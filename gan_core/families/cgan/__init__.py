@@ -1,0 +1,1 @@
+"""A conditional GAN on MNIST: the digit is an input of G and D."""

@@ -1,0 +1,1 @@
+"""CycleGAN between handwritten (MNIST) and typeset digits, and the official photo models."""

@@ -1,0 +1,1 @@
+"""An unconditional DCGAN on MNIST."""

@@ -1,0 +1,1 @@
+"""The classifier, the typeset reader and the domain judge as trainable families."""

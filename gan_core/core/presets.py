@@ -4,7 +4,7 @@ which network a DCGAN or CGAN uses is its config's `network`. A card records the
 started from (`Preset.to_dict`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from gan_core.core.config import config_dict
@@ -20,6 +20,3 @@ class Preset:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "config": config_dict(self.config), "budget": self.budget,
                 "description": self.description}
-
-    def with_seed(self, seed: int) -> "Preset":
-        return replace(self, config=replace(self.config, seed=int(seed)))

@@ -69,10 +69,10 @@ target = c1.selectbox("Target", TARGET_KEYS, format_func=MODE_COLLAPSE_TARGETS.g
 view = c3.radio("View", ["Single run", "Compare"], key="mc_view", horizontal=False)
 seed = c3.number_input("Seed", min_value=0, max_value=9999, value=0, step=1, key="mc_seed")
 if view == "Single run":
-    method = c2.selectbox("Method", METHOD_KEYS, format_func=lambda m: MODE_COLLAPSE_METHODS[m], key="mc_method")
+    method = c2.selectbox("Method", METHOD_KEYS, format_func=MODE_COLLAPSE_METHODS.get, key="mc_method")
 else:
     method = c2.selectbox("Cure to compare with vanilla", CURE_KEYS, index=CURE_KEYS.index(mc.COMPARE_DEFAULT),
-                          format_func=lambda m: MODE_COLLAPSE_METHODS[m], key="mc_cure")
+                          format_func=MODE_COLLAPSE_METHODS.get, key="mc_cure")
 recipe = mc.preset(target, method)
 cfg = recipe.config
 st.caption(f"**{MODE_COLLAPSE_METHODS[method]}** — switches: {recipe.description}. "

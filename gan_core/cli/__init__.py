@@ -58,8 +58,11 @@ def resolve(name: str) -> Path:
     return p if weights.exists() or card.exists() or p.parent != Path(".") else PRETRAINED / p.name
 
 
-def _family_of(path: Path) -> registry.Family:
-    return registry.get(ModelCard.load(path).kind)
+def _checkpoint(name: str) -> tuple[Path, ModelCard, registry.Family]:
+    """A checkpoint's path, its card (read once) and the family that made it."""
+    path = resolve(name)
+    card = ModelCard.load(path)
+    return path, card, registry.get(card.kind)
 
 
 def train(args) -> int:
@@ -79,23 +82,21 @@ def train(args) -> int:
 def sample(args) -> int:
     from gan_core.io.images import save_samples
 
-    path = resolve(args.name)
-    family = _family_of(path)
+    path, card, family = _checkpoint(args.name)
     options = {k: getattr(args, k) for k in ("label", "direction") if getattr(args, k) is not None}
     for key in options:
         if key not in family.sample_options:
             raise ValueError(f"--{key} does not apply to {args.name} (a {family.name})")
     if family.sample is None:
         raise ValueError(f"{args.name} is a {family.name}: it reads digits, it does not draw them")
-    arrays = family.sample(family.load(path), ModelCard.load(path), args.n, args.seed, **options)
+    arrays = family.sample(family.load(path), card, args.n, args.seed, **options)
     print(f"wrote {len(arrays['images'])} samples to {save_samples(arrays, args.out)}")
     return 0
 
 
 def evaluate(args) -> int:
-    path = resolve(args.name)
-    family = _family_of(path)
-    metrics = family.evaluate(family.load(path), ModelCard.load(path).config, args.n, args.seed)
+    path, card, family = _checkpoint(args.name)
+    metrics = family.evaluate(family.load(path), card.config, args.n, args.seed)
     print(f"{family.report(metrics)} (n = {args.n})")
     if args.write:
         checkpoints.update_card(path, metrics=metrics, partial=False,
@@ -106,11 +107,10 @@ def evaluate(args) -> int:
 
 def average(args) -> int:
     """Average the generators of several checkpoints of one run; keep the latest one's D and card."""
-    paths = [resolve(n) for n in args.names]
-    family = _family_of(paths[0])
-    if family.average is None or any(_family_of(p) is not family for p in paths):
+    paths, cards, families = zip(*(_checkpoint(n) for n in args.names))
+    family = families[0]
+    if family.average is None or any(f is not family for f in families):
         raise ValueError("average needs checkpoints of one CGAN or CycleGAN run")
-    cards = [ModelCard.load(p) for p in paths]
     nets = [family.load(p) for p in paths]
     last = max(range(len(paths)), key=lambda i: cards[i].steps)
     merged = {**nets[last], "G": family.average([n["G"] for n in nets])}

@@ -10,10 +10,8 @@ import torch
 from gan_core.losses import get_loss
 
 
-def option(default: Any = MISSING, help: str = "", *, factory: Any = None) -> Any:
+def option(default: Any, help: str = "") -> Any:
     """A config field with its help text: the command line makes a flag of it (see `help_of`)."""
-    if factory is not None:
-        return field(default_factory=factory, metadata={"help": help})
     return field(default=default, metadata={"help": help})
 
 

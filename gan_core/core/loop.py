@@ -228,11 +228,8 @@ class GANTrainer:
         self.status = "training"
         start = time.perf_counter()
         stats_list = []
-        def more() -> bool:
-            in_time = deadline is None or time.perf_counter() < deadline or not stats_list
-            return (n is None or len(stats_list) < n) and in_time
-
-        while more():
+        while (n is None or len(stats_list) < n) and (
+                deadline is None or time.perf_counter() < deadline or not stats_list):
             stats_list.append(self._iteration())
         dt = time.perf_counter() - start
         values = torch.stack(stats_list).float().cpu()

@@ -25,6 +25,6 @@ def from_config(config, loss) -> list[Trick]:
         tricks.append(WeightClipping(config.clip_value))
     if config.unroll_steps > 0:
         tricks.append(Unrolling(config.unroll_steps, clip=config.clip_value if loss.clip_weights else None))
-    if getattr(config, "top_k", 0.0) > 0:
+    if config.top_k > 0:
         tricks.append(TopK(config.top_k))
     return tricks

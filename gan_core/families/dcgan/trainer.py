@@ -57,7 +57,7 @@ class ImageGANTrainer(GANTrainer):
         self.fixed_noise = torch.randn(config.grid_size, config.z_dim, generator=gen, device=self.device)
         self._grid_cache: tuple[int, np.ndarray] | None = None
         self.metrics: dict[str, Any] | None = None
-        self.ema = EMA(self.G, config.ema) if getattr(config, "ema", 0.0) > 0 else None
+        self.ema = EMA(self.G, config.ema) if config.ema > 0 else None
         if self.ema is not None:
             self.tricks.append(self.ema)
         self._ema_calibrated = -1

@@ -1,4 +1,4 @@
-"""Command line over the family registry: train, sample, evaluate and average any model family.
+"""Command line over the family registry: train, sample and evaluate any model family.
 
     python -m gan_core train dcgan --preset shipped --epochs 40 --out pretrained/dcgan_mnist
         (`train FAMILY --help` lists its options and presets; a flag changes the preset's setting)
@@ -6,7 +6,6 @@
     python -m gan_core sample cgan_mnist --n 100 [--label 3] --out digits.npz     (or .png)
     python -m gan_core sample cyclegan_digits --direction AB --n 100 --out ab.npz
     python -m gan_core evaluate dcgan_mnist --n 10000 [--write]                   (metrics into the card)
-    python -m gan_core average runs/a runs/b --out runs/avg                       (one run's snapshots)
 """
 from __future__ import annotations
 
@@ -18,23 +17,20 @@ from pathlib import Path
 import torch
 
 from gan_core.core.config import help_of, option, settable_fields
+from gan_core.core.run import Cadence
 from gan_core.device import pick_device
 from gan_core.families import registry
 from gan_core.io import checkpoints
 from gan_core.io.cards import ModelCard
-from gan_core.io.paths import PRETRAINED
 
 
 @dataclass(kw_only=True)
-class RunOptions:
+class RunOptions(Cadence):
     """How a training run is carried out (as opposed to what is trained: the family's config)."""
 
     out: str = option("", "checkpoint name, e.g. pretrained/dcgan_mnist (required)")
     epochs: float = option(3.0, "passes over the training set")
     eval_samples: int = option(10_000, "samples (per direction for a CycleGAN) for the final evaluation")
-    eval_every_min: float = option(0.0, "evaluate on 2,000 samples every N minutes (0: never)")
-    checkpoint_every_min: float = option(5.0, "write a partial checkpoint every N minutes")
-    max_minutes: float = option(0.0, "stop after this wall time (0: no limit)")
 
 
 def _add_flags(parser, cls, skip=(), defaults=None) -> None:
@@ -51,16 +47,9 @@ def _given(args, cls) -> dict:
     return {f.name: getattr(args, f.name) for f in settable_fields(cls) if getattr(args, f.name, None) is not None}
 
 
-def resolve(name: str) -> Path:
-    """A checkpoint name: a path (with or without suffix), or a name under pretrained/."""
-    p = Path(name)
-    weights, card = checkpoints.paths(p)
-    return p if weights.exists() or card.exists() or p.parent != Path(".") else PRETRAINED / p.name
-
-
 def _checkpoint(name: str) -> tuple[Path, ModelCard, registry.Family]:
     """A checkpoint's path, its card (read once) and the family that made it."""
-    path = resolve(name)
+    path = checkpoints.resolve(name)
     card = ModelCard.load(path)
     return path, card, registry.get(card.kind)
 
@@ -71,19 +60,19 @@ def train(args) -> int:
     family = registry.get(args.family)
     preset = family.presets[args.preset] if getattr(args, "preset", None) else None
     config = replace(preset.config if preset else family.config(), **_given(args, family.config))
-    if args.lr is not None:
+    if getattr(args, "lr", None) is not None:
         config = replace(config, lr_g=args.lr, lr_d=args.lr)
     opts = RunOptions(**_given(args, RunOptions))
     if not opts.out:
         raise ValueError("--out is required: where to write the checkpoint")
-    return run(family, config, opts, pick_device(args.device), args.resume and resolve(args.resume), preset)
+    return run(family, config, opts, pick_device(args.device), args.resume and checkpoints.resolve(args.resume), preset)
 
 
 def sample(args) -> int:
     from gan_core.io.images import save_samples
 
     path, card, family = _checkpoint(args.name)
-    options = {k: getattr(args, k) for k in ("label", "direction") if getattr(args, k) is not None}
+    options = {k: getattr(args, k) for k in _sample_options() if getattr(args, k) is not None}
     for key in options:
         if key not in family.sample_options:
             raise ValueError(f"--{key} does not apply to {args.name} (a {family.name})")
@@ -105,23 +94,22 @@ def evaluate(args) -> int:
     return 0
 
 
-def average(args) -> int:
-    """Average the generators of several checkpoints of one run; keep the latest one's D and card."""
-    paths, cards, families = zip(*(_checkpoint(n) for n in args.names))
-    family = families[0]
-    if family.average is None or any(f is not family for f in families):
-        raise ValueError("average needs checkpoints of one CGAN or CycleGAN run")
-    nets = [family.load(p) for p in paths]
-    last = max(range(len(paths)), key=lambda i: cards[i].steps)
-    merged = {**nets[last], "G": family.average([n["G"] for n in nets])}
-    metrics = family.evaluate(merged, cards[last].config, args.eval_samples, 0)
-    card = replace(cards[last], metrics=metrics, partial=False, command="python -m gan_core " + " ".join(sys.argv[1:]),
-                   averaged_from=[{"name": str(n), "steps": c.steps} for n, c in zip(args.names, cards)],
-                   architecture=cards[last].architecture + "; generator weights: the mean of the snapshots in "
-                                                           "averaged_from", bars_met=metrics.get("bars_met"))
-    w, c = checkpoints.save(args.out, merged, card.to_dict())
-    print(f"{family.report(metrics)}\nwrote {w} and {c}")
-    return 0
+def _sample_options() -> dict:
+    """`sample` flags that some family takes: name -> (type, help)."""
+    return {k: v for name in registry.names() for k, v in registry.get(name).sample_options.items()}
+
+
+def _commands() -> dict:
+    """Every command but `train`: name -> (function, help, its arguments)."""
+    one = [("name", {}), ("--seed", dict(type=int, default=0))]
+    return {
+        "sample": (sample, "samples of a generator as a .png grid or .npz", one + [
+            ("--n", dict(type=int, default=64)), ("--out", dict(required=True))] + [
+            ("--" + k, dict(type=t, default=None, help=h)) for k, (t, h) in _sample_options().items()]),
+        "evaluate": (evaluate, "re-measure a checkpoint as its card does", one + [
+            ("--n", dict(type=int, default=10_000)),
+            ("--write", dict(action="store_true", help="store the metrics in the model card"))]),
+    }
 
 
 def parser() -> argparse.ArgumentParser:
@@ -145,27 +133,12 @@ def parser() -> argparse.ArgumentParser:
                                f"{p.name}: {p.description}" for p in family.presets.values()))
         if hasattr(family.config, "lr_g"):
             f.add_argument("--lr", type=float, default=None, help="set both learning rates")
-        f.set_defaults(run=train, **{k: v for k, v in family.defaults.items()})
-    s = sub.add_parser("sample", help="samples of a generator as a .png grid or .npz", parents=[common])
-    s.add_argument("name")
-    s.add_argument("--n", type=int, default=64)
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--label", type=int, default=None, help="CGAN: the digit to draw (default: N/10 of each)")
-    s.add_argument("--direction", default=None, help="CycleGAN: AB (handwritten -> typeset) or BA")
-    s.add_argument("--out", required=True)
-    s.set_defaults(run=sample)
-    e = sub.add_parser("evaluate", help="re-measure a checkpoint as its card does", parents=[common])
-    e.add_argument("name")
-    e.add_argument("--n", type=int, default=10_000)
-    e.add_argument("--seed", type=int, default=0)
-    e.add_argument("--write", action="store_true", help="store the metrics in the model card")
-    e.set_defaults(run=evaluate)
-    a = sub.add_parser("average", help="average the generators of several CGAN or CycleGAN checkpoints of one run",
-                       parents=[common])
-    a.add_argument("names", nargs="+")
-    a.add_argument("--out", required=True)
-    a.add_argument("--eval-samples", type=int, default=10_000)
-    a.set_defaults(run=average)
+        f.set_defaults(run=train, **family.defaults)
+    for name, (run, about, args) in _commands().items():
+        c = sub.add_parser(name, help=about, parents=[common])
+        for flag, kwargs in args:
+            c.add_argument(flag, **kwargs)
+        c.set_defaults(run=run)
     return p
 
 

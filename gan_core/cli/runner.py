@@ -2,34 +2,17 @@
 a wall-time budget, resume, and a model card written next to the weights."""
 from __future__ import annotations
 
-import platform
 import sys
 from pathlib import Path
 
-import torch
-
 from gan_core.cli.progress import Progress, hms
 from gan_core.core.config import config_dict
-from gan_core.core.run import Cadence, run_to
+from gan_core.core.run import run_to
 from gan_core.device import describe
 from gan_core.io import checkpoints
+from gan_core.io.cards import card_of_run
 from gan_core.io.paths import ROOT
 from gan_core.io.trainer_state import restore
-
-
-def environment(device) -> dict:
-    return {"device": describe(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
-            "platform": platform.platform(), "command": "python -m gan_core " + " ".join(sys.argv[1:])}
-
-
-def make_card(family, trainer, device, metrics: dict, partial: bool, preset=None) -> dict:
-    """The card every family's checkpoint carries, plus the family's own fields."""
-    return {"kind": trainer.kind, **family.card(trainer, metrics), "config": config_dict(trainer.config),
-            "preset": preset.to_dict() if preset else None,
-            "steps": trainer.step_count, "epochs": round(trainer.epoch, 3), "wall_time_s": round(trainer.elapsed, 1),
-            "resumed_from": trainer.resumed_from, **environment(device), "partial": partial,
-            "status": trainer.status, "divergence": trainer.divergence, "metrics": metrics,
-            "metrics_during_training": list(trainer.metrics_history)}
 
 
 def run(family, config, run_opts, device, resume: str | None, preset=None) -> int:
@@ -43,7 +26,7 @@ def run(family, config, run_opts, device, resume: str | None, preset=None) -> in
     out, best_name, best = run_opts.out, ROOT / "runs" / (Path(run_opts.out).name + "_best"), None
 
     def save(name, metrics=None, partial=True):
-        card = make_card(family, trainer, device, metrics or {}, partial, preset)
+        card = card_of_run(family, trainer, device, metrics or {}, partial, preset)
         return checkpoints.save(name, trainer.networks(), card)
 
     def evaluate_now() -> str:
@@ -61,8 +44,7 @@ def run(family, config, run_opts, device, resume: str | None, preset=None) -> in
         snap = trainer.snapshot()
         bar.update(snap.step, snap.elapsed_s, snap.steps_per_s, family.line(snap) + extra, force=bool(extra))
 
-    cadence = Cadence(run_opts.eval_every_min, run_opts.checkpoint_every_min, run_opts.max_minutes)
-    why = run_to(trainer, total, cadence, evaluate_now if family.periodic else None, lambda: save(out), report)
+    why = run_to(trainer, total, run_opts, evaluate_now if family.periodic else None, lambda: save(out), report)
     bar.close()
     if why == "budget":
         print(f"stopped at the --max-minutes budget ({run_opts.max_minutes} min)", file=sys.stderr)
@@ -73,6 +55,6 @@ def run(family, config, run_opts, device, resume: str | None, preset=None) -> in
     print(f"Evaluating {run_opts.eval_samples} samples ...", file=sys.stderr)
     nets = trainer.networks()
     metrics = family.evaluate(nets, config_dict(trainer.config), run_opts.eval_samples, 0)
-    w, c = checkpoints.save(out, nets, make_card(family, trainer, device, metrics, False, preset))
+    w, c = checkpoints.save(out, nets, card_of_run(family, trainer, device, metrics, False, preset))
     print(f"{family.report(metrics)}\nwrote {w} and {c}")
     return 0 if trainer.status != "diverged" else 1

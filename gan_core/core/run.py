@@ -3,16 +3,19 @@ report progress at a cost it can afford, stop at a wall-time budget. The CLI pri
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
+from gan_core.core.config import option
 
-@dataclass
+
+@dataclass(kw_only=True)
 class Cadence:
-    eval_every_min: float = 0.0  # 0: never
-    checkpoint_every_min: float = 5.0  # 0: never
-    max_minutes: float = 0.0  # 0: no wall-time budget
-    progress_cost: float = 0.05  # share of the run's time progress reports may take (each takes a snapshot)
+    eval_every_min: float = option(0.0, "evaluate on 2,000 samples every N minutes (0: never)")
+    checkpoint_every_min: float = option(5.0, "write a partial checkpoint every N minutes (0: never)")
+    max_minutes: float = option(0.0, "stop after this wall time (0: no limit)")
+    # the share of the run's time progress reports may take (each takes a snapshot)
+    progress_cost: float = field(default=0.05, init=False)
 
 
 def run_to(trainer, total: int, cadence: Cadence, on_eval: Callable[[], str] | None = None,

@@ -1,7 +1,7 @@
 """Every model family the command line trains, samples and evaluates: one `Family` entry each.
 
 A family bundles its config class (whose fields become `train NAME` flags), how to build its trainer,
-what its card adds, how to load, sample, evaluate and average its checkpoints, and how it reports.
+what its card adds, how to load, sample and evaluate its checkpoints, and how it reports.
 The CLI knows nothing else: a new family is a new folder with a `family.py`, plus one line below.
 """
 from __future__ import annotations
@@ -25,7 +25,6 @@ class Family:
     periodic: Callable[[Any], tuple[dict, Any, str]] | None = None  # trainer -> (metrics, key to keep the best, text)
     sample: Callable[..., dict] | None = None  # (networks, card, n, seed, **options) -> arrays for the .npz
     sample_options: dict = field(default_factory=dict)  # `sample` flags it accepts: name -> (type, help)
-    average: Callable[[list], Any] | None = None  # generators of one run -> their average
     defaults: dict = field(default_factory=dict)  # run options that differ for this family (e.g. eval_samples)
     presets: dict = field(default_factory=dict)  # name -> core.presets.Preset: `train NAME --preset P`
 

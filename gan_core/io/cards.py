@@ -6,10 +6,16 @@ quote (a lesson's prose reads its figures from here, so text and weights cannot 
 """
 from __future__ import annotations
 
+import platform
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import torch
+
+from gan_core.core.config import config_dict
+from gan_core.device import describe
 from gan_core.io import checkpoints
 
 
@@ -101,3 +107,18 @@ def layer_summary(net) -> str:
         if nn.utils.parametrize.is_parametrized(m):
             parts[-1] += " (spectral norm)"
     return ", ".join(parts)
+
+
+def environment(device) -> dict:
+    return {"device": describe(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
+            "platform": platform.platform(), "command": "python -m gan_core " + " ".join(sys.argv[1:])}
+
+
+def card_of_run(family, trainer, device, metrics: dict, partial: bool, preset=None) -> dict:
+    """The card of a training run's checkpoint: what every family's carries, plus the family's own fields."""
+    return {"kind": trainer.kind, **family.card(trainer, metrics), "config": config_dict(trainer.config),
+            "preset": preset.to_dict() if preset else None,
+            "steps": trainer.step_count, "epochs": round(trainer.epoch, 3), "wall_time_s": round(trainer.elapsed, 1),
+            "resumed_from": trainer.resumed_from, **environment(device), "partial": partial,
+            "status": trainer.status, "divergence": trainer.divergence, "metrics": metrics,
+            "metrics_during_training": list(trainer.metrics_history)}

@@ -20,6 +20,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from gan_core.io.paths import PRETRAINED
+
 SUFFIX = ".safetensors"
 CARD_SUFFIX = ".json"
 FORMAT = "gan-classroom-checkpoint/1"
@@ -35,6 +37,13 @@ def paths(name: str | Path) -> tuple[Path, Path]:
     if p.suffix in (SUFFIX, CARD_SUFFIX):
         p = p.with_suffix("")
     return p.with_name(p.name + SUFFIX), p.with_name(p.name + CARD_SUFFIX)
+
+
+def resolve(name: str) -> Path:
+    """A checkpoint name: a path (with or without suffix), or a name under pretrained/."""
+    p = Path(name)
+    weights, card = paths(p)
+    return p if weights.exists() or card.exists() or p.parent != Path(".") else PRETRAINED / p.name
 
 
 def _atomic_write(path: Path, write) -> None:

@@ -162,18 +162,6 @@ def test_round_trip_is_translate_there_and_back_with_its_errors(shipped, directi
         round_trip(G, x, "AA")
 
 
-def test_average_weights_is_the_mean_of_the_snapshots():
-    from gan_core.families.cyclegan.networks import GeneratorPair
-    from gan_core.tricks.averaging import average_weights
-
-    torch.manual_seed(0)
-    a, b = GeneratorPair(8, 1), GeneratorPair(8, 1)
-    avg = average_weights([a, b])
-    for (name, p), q, r in zip(avg.named_parameters(), a.parameters(), b.parameters()):
-        assert torch.allclose(p, (q + r) / 2), name
-    assert avg is not a and next(a.parameters()).data_ptr() != next(avg.parameters()).data_ptr()
-
-
 @pytest.mark.long_running
 def test_cli_resume_continues_a_cyclegan_run_from_its_checkpoint(tmp_path):
     first, card = train_then_resume("cyclegan", tmp_path, (0.001, 0.002), "--width", "8", "--d-width", "8",

@@ -62,5 +62,4 @@ def periodic(trainer) -> tuple[dict, tuple, str]:
 
 FAMILY = Family("cgan", "a conditional GAN on MNIST (the digit is an input)", CGANConfig, ConditionalImageGANTrainer,
                 card, load, evaluate, report, line, periodic, sample,
-                sample_options={"label": (int, "the digit to draw (default: N/10 of each)")},
-                average=cgan.average_generators, presets=PRESETS)
+                sample_options={"label": (int, "the digit to draw (default: N/10 of each)")}, presets=PRESETS)

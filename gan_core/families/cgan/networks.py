@@ -35,7 +35,6 @@ import torch
 from torch import nn
 
 from gan_core.families.dcgan.networks import Reshape, count_parameters, init_weights
-from gan_core.tricks.averaging import average_weights, recalibrate_batchnorm
 
 Z_DIM = 100
 N_CLASSES = 10
@@ -187,12 +186,3 @@ def balanced_labels(n: int, n_classes: int = N_CLASSES) -> torch.Tensor:
 
 __all__ = ["ConditionalGenerator", "ConditionalDiscriminator", "build", "build_generator", "balanced_labels",
            "count_parameters", "Reshape", "Z_DIM", "N_CLASSES", "CONDITIONING", "NETWORKS"]
-
-
-def average_generators(generators: list[nn.Module]) -> nn.Module:
-    """A generator whose weights are the mean of several snapshots' (Polyak averaging over checkpoints),
-    with its batch-norm statistics re-measured."""
-    avg = average_weights(generators)
-    recalibrate_batchnorm(avg, lambda gen: avg(torch.randn(250, avg.z_dim, generator=gen),
-                                                balanced_labels(250)[torch.randperm(250, generator=gen)]))
-    return avg.eval()

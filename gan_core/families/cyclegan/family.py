@@ -19,7 +19,6 @@ from gan_core.families.cyclegan.presets import PRESETS
 from gan_core.families.cyclegan.trainer import CycleGANTrainer, load_cyclegan, translate
 from gan_core.families.dcgan.networks import count_parameters
 from gan_core.families.registry import Family
-from gan_core.tricks.averaging import average_weights
 
 PERIODIC_KEYS = ("ab_in_target", "ba_in_target", "ab_label_kept", "ba_label_kept", "ab_change", "ba_change",
                  "ab_frechet_to_target", "ba_frechet_to_target", "cycle_l1", "bars_met")
@@ -95,4 +94,4 @@ def line(snap) -> str:
 FAMILY = Family("cyclegan", "a CycleGAN between handwritten (MNIST) and typeset digits", CycleGANConfig,
                 CycleGANTrainer, card, load, evaluate, report, line, periodic, sample,
                 sample_options={"direction": (str, "AB (handwritten -> typeset) or BA (typeset -> handwritten)")},
-                average=lambda gens: average_weights(gens).eval(), defaults={"eval_samples": 2000}, presets=PRESETS)
+                defaults={"eval_samples": 2000}, presets=PRESETS)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import live
 from ui.lessons import LESSONS, SECTIONS
 from ui.resources import device_label
 
@@ -20,6 +21,7 @@ for section in SECTIONS:
     if pages:
         nav[section] = pages
 
+live.pool()  # start the trainer worker processes now, so that the first Start does not wait for them
 page = st.navigation(nav)
 st.sidebar.markdown(f":material/memory: **Training on:** {device_label()}")
 page.run()

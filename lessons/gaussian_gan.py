@@ -93,8 +93,9 @@ config = DistributionConfig(
     label_flip=flip, lr_half_life=int(half_life),
 )
 
-run = live.get_run(RUN_KEY, config, DistributionTrainer)
-live.controls(RUN_KEY, run, config, DistributionTrainer)
+make_trainer = live.hosted(DistributionTrainer)  # in a worker process when the server has several cores
+run = live.get_run(RUN_KEY, config, make_trainer)
+live.controls(RUN_KEY, run, config, make_trainer)
 
 
 def draw(snap) -> None:

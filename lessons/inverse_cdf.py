@@ -2,7 +2,6 @@
 from dataclasses import replace
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.data.distributions import inverse_cdf_samples, make_target
@@ -10,6 +9,7 @@ from gan_core.eval.metrics import ks_test
 from gan_core.families.toy.config import PRESETS_1D
 from gan_core.families.toy.trainer import DistributionTrainer
 from ui import live
+from ui.chart import Chart
 from ui.plots import FAKE, REAL, layout
 
 RUN_KEY = "icdf_run"
@@ -44,7 +44,7 @@ lines = c2.slider("Mapping lines to draw", 3, 40, 15, key="icdf_lines")
 lo, hi = target.support(1e-3)
 xs = np.linspace(lo, hi, 600)
 zs = (np.arange(lines) + 0.5) / lines
-fig = go.Figure()
+fig = Chart()
 for z, x in zip(zs, target.ppf(zs)):
     fig.add_scatter(x=[lo, x, x], y=[z, z, 0], mode="lines", line=dict(color="lightgrey", width=1),
                     showlegend=False, hoverinfo="skip")
@@ -56,7 +56,7 @@ left.plotly_chart(layout(fig, "Each z travels right to the CDF, then down to its
 
 z, x = inverse_cdf_samples(target, n, seed=0)
 stat, pvalue = ks_test(x, target.cdf)
-fig = go.Figure()
+fig = Chart()
 fig.add_histogram(x=x, histnorm="probability density", name="F⁻¹(z) samples", marker_color=FAKE, opacity=0.6,
                   nbinsx=60)
 fig.add_scatter(x=xs, y=target.pdf(xs), name="target pdf", line=dict(color=REAL, width=3))
@@ -74,14 +74,15 @@ st.markdown(
     "jump between the modes, which is hard for a smooth network: watch for samples stranded in the gap."
 )
 config = replace(PRESETS_1D["Fast"].config, noise="uniform", target=name, target_params=params)
-run = live.get_run(RUN_KEY, config, DistributionTrainer)
-live.controls(RUN_KEY, run, config, DistributionTrainer)
+make_trainer = live.hosted(DistributionTrainer)
+run = live.get_run(RUN_KEY, config, make_trainer)
+live.controls(RUN_KEY, run, config, make_trainer)
 
 
 def draw(snap) -> None:
     live.show_status(snap)
     learned = run.trainer.learned_map()
-    fig = go.Figure()
+    fig = Chart()
     label = "F⁻¹(z)" if learned["increasing"] else "F⁻¹(1 − z)"
     fig.add_scatter(x=learned["z"], y=learned["ppf"], name=label, line=dict(color=REAL, width=3))
     fig.add_scatter(x=learned["z"], y=learned["g"], name="learned G(z)", line=dict(color=FAKE, width=3))

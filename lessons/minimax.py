@@ -1,9 +1,9 @@
 """Lesson: the minimax game, the optimal discriminator, JSD, the generator's two losses, W1."""
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core import theory
+from ui.chart import Chart
 from ui.plots import DISC, FAKE, REAL, layout
 
 st.title("The minimax game")
@@ -34,7 +34,7 @@ with right:
     sd_g = st.slider("generator std σ", 0.2, 3.0, 1.0, 0.05, key="mm_sd_g")
 
 game = theory.gaussian_game(mu_d, sd_d, mu_g, sd_g)
-fig = go.Figure()
+fig = Chart()
 fig.add_scatter(x=game["x"], y=game["p_data"], name="p_data", line=dict(color=REAL), fill="tozeroy")
 fig.add_scatter(x=game["x"], y=game["p_g"], name="p_g", line=dict(color=FAKE), fill="tozeroy")
 fig.add_scatter(x=game["x"], y=game["d_star"], name="D*(x)", yaxis="y2", line=dict(color=DISC, width=3))
@@ -65,7 +65,7 @@ st.markdown(
 )
 s = np.linspace(0.001, 0.999, 400)
 losses = theory.generator_losses(s)
-fig = go.Figure()
+fig = Chart()
 fig.add_scatter(x=s, y=losses["saturating"], name="saturating loss log(1−D)", line=dict(color=FAKE))
 fig.add_scatter(x=s, y=losses["non_saturating"], name="non-saturating loss −log D", line=dict(color=REAL))
 fig.add_scatter(x=s, y=np.abs(losses["saturating_grad"]), name="|gradient|, saturating",
@@ -94,7 +94,7 @@ st.markdown(
 shift_now = abs(mu_g - mu_d)
 shifts = np.linspace(0, max(10.0, shift_now + 1), 81)
 curve = theory.divergences_vs_shift(sd_d, sd_g, shifts)
-fig = go.Figure()
+fig = Chart()
 fig.add_scatter(x=shifts, y=curve["jsd"], name="JSD", line=dict(color=DISC, width=3))
 fig.add_scatter(x=shifts, y=curve["w1"], name="W1 (earth mover's)", yaxis="y2", line=dict(color=FAKE, width=3))
 fig.add_hline(y=theory.LOG2, line=dict(color=DISC, dash="dot"), annotation_text="log 2")

@@ -50,6 +50,18 @@ def app_page():
             at.switch_page(path)
             at.run()
         assert not at.exception, [e.value for e in at.exception]
+        assert_valid_charts(at)
         return at
 
     return open_page
+
+
+def assert_valid_charts(at) -> None:
+    """Every Plotly chart on the rendered page passes Plotly's own validator: pages draw with
+    ui.chart.Chart, which skips validation to stay cheap, so a misspelt property fails here instead."""
+    import json
+
+    import plotly.graph_objects as go
+
+    for chart in at.get("plotly_chart"):
+        go.Figure(json.loads(chart.proto.spec))

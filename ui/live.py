@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from gan_core import workers
 from ui import words
 
 TICK_SECONDS = 0.15  # training time per tick
@@ -20,14 +21,36 @@ TICK_EVERY = 0.25  # seconds between ticks: about 4 redraws per second
 # Image GANs: one CPU iteration alone takes ~0.1 s and a redraw ships two image grids and charts,
 # so they tick less often; the gap leaves the server idle between ticks for the student's clicks.
 IMAGE_TICK_SECONDS, IMAGE_TICK_EVERY = 0.2, 0.6
-# One server process runs every student's script on about one core (measured with
-# bench/classroom_load.py: 114-133 % of a core). Training shares at most this fraction of it, split
-# between the runs that are training right now, so that clicks and redraws stay responsive when a
-# whole class presses Start; and with more than a few runs the ticks come less often.
-TRAINING_SHARE = 0.6
-RUNS_AT_FULL_RATE = 2
+# When a class trains at once, ticks come less often, but every training student gets at least one
+# update a second: the server's process spends at most DRAW_SHARE of its time on live redraws (each
+# costs about DRAW_COST_S; bench/profile_interactions.py measures it), the rest is for clicks.
+MAX_TICK_EVERY = 1.0
+DRAW_COST_S, DRAW_SHARE = 0.02, 0.5
+# Training shares what runs it: the worker processes (gan_core.workers), or, without them, at most
+# TRAINING_SHARE of the server's own process, split between the runs that are training right now.
+TRAINING_SHARE, WORKER_SHARE = 0.6, 0.9
 STALE_S = 10.0  # a running run that has not ticked for this long belongs to a closed tab
 _TRAINING: "weakref.WeakSet[LiveRun]" = weakref.WeakSet()  # runs of every session of this process
+_POOL: dict[str, Any] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def pool():
+    """The process's trainer pool (started on first use), or None where trainers stay in this process."""
+    with _POOL_LOCK:
+        if "pool" not in _POOL:
+            size = workers.default_size()
+            _POOL["pool"] = workers.TrainerPool(size) if size else None
+        return _POOL["pool"]
+
+
+def hosted(factory: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`make_trainer` for live_view that builds factory(settings) in a worker process when there are
+    workers (factory: a class or module-level function, settings: picklable), else in this process."""
+    def make(settings: Any) -> Any:
+        p = pool()
+        return p.host(factory, settings) if p else factory(settings)
+    return make
 
 
 def training_now() -> int:
@@ -37,13 +60,17 @@ def training_now() -> int:
 
 
 def tick_interval(every: float) -> float:
-    """Seconds between ticks: `every`, stretched when more than a few runs are training."""
-    return every * max(1.0, training_now() / RUNS_AT_FULL_RATE)
+    """Seconds between ticks: `every`, stretched so that the redraws of every training run fit in
+    DRAW_SHARE of the server's time, but never past MAX_TICK_EVERY (nor below `every`)."""
+    return min(max(every, training_now() * DRAW_COST_S / DRAW_SHARE), max(every, MAX_TICK_EVERY))
 
 
 def tick_seconds(seconds: float, every: float) -> float:
-    """Training time of one tick: at most `seconds`, and this run's share of the training budget."""
-    return min(seconds, TRAINING_SHARE * every / max(1, training_now()))
+    """Training time of one tick: at most `seconds`, and this run's share of what trains (the workers,
+    or a share of the server's process)."""
+    p = pool()
+    capacity = WORKER_SHARE * p.size if p else TRAINING_SHARE
+    return min(seconds, capacity * every / max(1, training_now()))
 
 
 @dataclass(eq=False)  # identity: runs are kept in a WeakSet
@@ -56,11 +83,12 @@ class LiveRun:
     snapshot: Any = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     last_tick: float = field(default_factory=time.monotonic)
+    lost: bool = False  # the worker process that hosted the trainer stopped: only Reset helps
 
     def reset(self, trainer: Any, settings: Any) -> None:
         with self.lock:
             self.trainer, self.settings = trainer, settings
-            self.running, self.snapshot = False, trainer.snapshot()
+            self.running, self.snapshot, self.lost = False, trainer.snapshot(), False
 
     @property
     def fresh(self) -> bool:
@@ -95,8 +123,8 @@ def following_run(key: str, settings: Any, make_trainer: Callable[[Any], Any]) -
 def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any], Any]) -> None:
     """Start / Pause / Reset buttons. Reset (or Start on a fresh run) applies changed settings."""
     c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
-    if c1.button("Start", key=f"{key}_start", type="primary", disabled=run.running or run.snapshot.diverged,
-                 width="stretch"):
+    if c1.button("Start", key=f"{key}_start", type="primary",
+                 disabled=run.running or run.snapshot.diverged or run.lost, width="stretch"):
         run.follow(settings, make_trainer)
         run.running, run.last_tick = True, time.monotonic()
         st.rerun()
@@ -122,10 +150,15 @@ def live_view(key: str, run: LiveRun, draw: Callable[[Any], None],
         with run.lock:
             if run.running:
                 run.last_tick = time.monotonic()
-                run.snapshot = run.trainer.train_for(tick_seconds(seconds, every))
-                if run.snapshot.diverged:
+                try:
+                    run.snapshot = run.trainer.train_for(tick_seconds(seconds, every))
+                except workers.WorkerLost:
+                    run.lost = True
+                if run.snapshot.diverged or run.lost:
                     run.running, stopped = False, True
             snap = run.snapshot
+        if run.lost:
+            st.error(words.WORKER_LOST, icon=":material/error:")
         draw(snap)
         if stopped:
             st.rerun()  # full rerun: turns the timer off and enables Reset

@@ -1,15 +1,17 @@
-"""Plotly figures shared by several pages."""
+"""Plotly charts shared by several pages (as `ui.chart.Chart`: plain dicts, cheap to redraw live)."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+
+from ui.chart import Chart
 
 REAL = "#1f77b4"
 FAKE = "#ff7f0e"
 DISC = "#2ca02c"
 
 
-def layout(fig: go.Figure, title: str = "", height: int = 340, **kwargs) -> go.Figure:
+def layout(fig: Chart, title: str = "", height: int = 340, **kwargs) -> Chart:
     # the legend sits in the figure's bottom margin, under the x-axis title whatever the plot's height
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=50),
                       legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
@@ -26,12 +28,12 @@ def histogram_counts(snap, bins: int = HISTOGRAM_BINS) -> tuple[np.ndarray, np.n
     return edges, np.histogram(snap.real, edges)[0], np.histogram(snap.fake, edges)[0]
 
 
-def histograms(snap, title: str = "Real vs generated") -> go.Figure:
+def histograms(snap, title: str = "Real vs generated") -> Chart:
     """Real and generated histograms (as densities), the target pdf, and D(x) on a second axis."""
     edges, real, fake = histogram_counts(snap)
     centres, width = 0.5 * (edges[1:] + edges[:-1]), edges[1] - edges[0]
     n = max(len(snap.real), 1)
-    fig = go.Figure()
+    fig = Chart()
     fig.add_bar(x=centres, y=real / (n * width), name="real", marker_color=REAL, opacity=0.55, width=width)
     fig.add_bar(x=centres, y=fake / (n * width), name="generated", marker_color=FAKE, opacity=0.55, width=width)
     fig.add_scatter(x=snap.grid, y=snap.target_pdf, name="target pdf", line=dict(color=REAL, dash="dot"))
@@ -42,9 +44,9 @@ def histograms(snap, title: str = "Real vs generated") -> go.Figure:
     return layout(fig, title)
 
 
-def curves(history: dict, keys: dict[str, str], title: str, yaxis: str = "", height: int = 260) -> go.Figure:
+def curves(history: dict, keys: dict[str, str], title: str, yaxis: str = "", height: int = 260) -> Chart:
     """Lines of history[key] against history['step']; `keys` maps history keys to legend names."""
-    fig = go.Figure()
+    fig = Chart()
     steps = history.get("step", [])
     for key, name in keys.items():
         if key in history:
@@ -59,9 +61,9 @@ def square_range(centres, std: float, margin: float = 0.25) -> tuple[float, floa
     return -extent * (1 + margin) - 3 * std, extent * (1 + margin) + 3 * std
 
 
-def scatter_2d(snap, title: str = "Generated points over the target's modes") -> go.Figure:
+def scatter_2d(snap, title: str = "Generated points over the target's modes") -> Chart:
     """Generated points (a subsample) over the mode centres, each with a 3-std 'high quality' circle."""
-    fig = go.Figure()
+    fig = Chart()
     lo, hi = square_range(snap.centres, snap.mode_std)
     r = 3 * snap.mode_std
     for cx, cy in snap.centres:
@@ -76,9 +78,9 @@ def scatter_2d(snap, title: str = "Generated points over the target's modes") ->
     return layout(fig, title, height=420)
 
 
-def modes_over_time(history: dict, n_modes: int, title: str = "Modes captured over time") -> go.Figure:
+def modes_over_time(history: dict, n_modes: int, title: str = "Modes captured over time") -> Chart:
     """Modes captured (left axis) and the high-quality share (right axis) against the step."""
-    fig = go.Figure()
+    fig = Chart()
     steps = history.get("step", [])
     fig.add_scatter(x=steps, y=history.get("modes_captured", []), name="modes captured", mode="lines",
                     line=dict(color=FAKE, shape="hv"))
@@ -90,11 +92,11 @@ def modes_over_time(history: dict, n_modes: int, title: str = "Modes captured ov
     return layout(fig, title, height=260)
 
 
-def digit_histogram(counts, title: str = "Generated digits (by the classifier)", height: int = 260) -> go.Figure:
+def digit_histogram(counts, title: str = "Generated digits (by the classifier)", height: int = 260) -> Chart:
     """Share of each digit 0-9, with the 10% ideal and the 6-14% band that the shipped DCGAN must meet."""
     counts = np.asarray(counts, dtype=float)
     share = 100 * counts / max(counts.sum(), 1)
-    fig = go.Figure()
+    fig = Chart()
     fig.add_hrect(y0=6, y1=14, fillcolor=REAL, opacity=0.08, line_width=0)
     fig.add_bar(x=[str(d) for d in range(len(counts))], y=share, marker_color=FAKE, name="generated")
     fig.add_hline(y=10, line=dict(color=REAL, dash="dot"))
@@ -103,9 +105,9 @@ def digit_histogram(counts, title: str = "Generated digits (by the classifier)",
 
 
 def metric_curve(points: list[dict], key: str, title: str, ceiling: float | None = None,
-                 height: int = 240) -> go.Figure:
+                 height: int = 240) -> Chart:
     """One metric from a list of {'step': .., key: ..} evaluations, with an optional reference line."""
-    fig = go.Figure()
+    fig = Chart()
     fig.add_scatter(x=[p["step"] for p in points], y=[p[key] for p in points], mode="lines+markers",
                     name=key, line=dict(color=FAKE))
     if ceiling is not None:
@@ -179,9 +181,9 @@ def latent_animation(images, labels, title: str = "", height: int = 360, frame_m
     return fig
 
 
-def norm_along_path(norms: dict[str, list[float]], reference: float | None = None, height: int = 240) -> go.Figure:
+def norm_along_path(norms: dict[str, list[float]], reference: float | None = None, height: int = 240) -> Chart:
     """|z| along interpolation paths (e.g. lerp vs slerp), with the prior's typical norm sqrt(d)."""
-    fig = go.Figure()
+    fig = Chart()
     colours = [FAKE, REAL, DISC]
     for i, (name, values) in enumerate(norms.items()):
         fig.add_scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers", name=name,

@@ -65,3 +65,7 @@ def divergence(info: dict | None) -> str:
     return (f"Training diverged after step {info['step']}: {why}. This usually means a learning rate is too "
             f"high (G {info['lr_g']:g}, D {info['lr_d']:g}). The last good state (step {info['step']}) is kept; "
             f"lower the learning rate and press Reset.")
+
+
+WORKER_LOST = ("The process that trained this run stopped, so the run is gone (the server started a new one). "
+               "Press **Reset** to train again; the picture below is the run's last state.")

@@ -1,5 +1,9 @@
 """AppTest: the home page and the three 1-D lessons."""
 import json
+import os
+import signal
+
+import pytest
 
 
 def chart_traces(at, index=0):
@@ -47,3 +51,45 @@ def test_live_page_start_advances_and_shows_both_histograms(app_page):
     assert f"Step **{second:,}**" in " ".join(c.value for c in at.caption)
     assert {"real", "generated", "D(x)"} <= set(chart_traces(at, 0))
     assert not at.exception
+
+
+@pytest.fixture
+def one_worker():
+    """The app's trainer pool, set to one worker process for the test (whatever the machine's cores)."""
+    from gan_core.workers import TrainerPool
+    from ui import live
+
+    saved, pool = dict(live._POOL), TrainerPool(1)
+    live._POOL["pool"] = pool
+    yield pool
+    live._POOL.clear()
+    live._POOL.update(saved)
+    pool.close()
+
+
+def test_live_page_trains_in_a_worker_and_start_pause_reset_work(app_page, one_worker):
+    at = app_page("lessons/gaussian_gan.py")
+    at.selectbox(key="g1_preset").set_value("Fast").run()
+    at.button(key="g1_run_start").click().run()
+    at.run()
+    run = at.session_state["g1_run"]
+    assert run.trainer.pid in one_worker.pids() and run.snapshot.step > 0
+    at.button(key="g1_run_pause").click().run()
+    paused = run.snapshot.step
+    at.run()
+    assert run.snapshot.step == paused
+    at.button(key="g1_run_reset").click().run()
+    assert at.session_state["g1_run"].snapshot.step == 0
+
+
+def test_a_killed_worker_gives_a_message_and_reset_trains_again(app_page, one_worker):
+    at = app_page("lessons/gaussian_gan.py")
+    at.button(key="g1_run_start").click().run()
+    os.kill(at.session_state["g1_run"].trainer.pid, signal.SIGKILL)
+    at.run()
+    assert any("process that trained this run stopped" in e.value for e in at.error)
+    assert at.button(key="g1_run_start").disabled and not at.session_state["g1_run"].running
+    at.button(key="g1_run_reset").click().run()
+    at.button(key="g1_run_start").click().run()
+    at.run()
+    assert at.session_state["g1_run"].snapshot.step > 0 and not at.error

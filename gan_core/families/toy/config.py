@@ -25,7 +25,7 @@ class DistributionConfig(TrainConfig):
     d_activation: str = option("tanh", "hidden activation of D")
     d_input: str = option("raw", "raw | moments (the seed's 'only 4 moments')")
     d_minibatch: str = option("none", "none | std | discrimination: a mini-batch layer in D (a mode-collapse cure)")
-    eval_samples: int = option(10_000, "generated samples behind each snapshot's histograms and distances")
+    eval_samples: int = option(4000, "generated samples behind each snapshot's histograms and distances (fixed noise)")
     coverage_samples: int = option(2500, "generated samples for the mode metrics (the papers' 2500)")
     scatter_points: int = option(800, "generated points in a 2-D snapshot")
 

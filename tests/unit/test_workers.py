@@ -1,0 +1,71 @@
+"""gan_core.workers: trainers in worker processes give the same runs as in-process ones, pass errors
+back, and a worker that dies gives an error at once, not a hang."""
+import os
+import signal
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from gan_core.families.toy.config import PRESETS_1D
+from gan_core.families.toy.trainer import DistributionTrainer
+from gan_core.workers import TrainerPool, WorkerLost
+
+FAST = PRESETS_1D["Fast"].config
+
+
+@pytest.fixture(scope="module")
+def pool():
+    p = TrainerPool(1)
+    yield p
+    p.close()
+
+
+def test_a_hosted_trainer_gives_the_in_process_trainers_snapshots(pool):
+    remote = pool.host(DistributionTrainer, FAST)
+    assert remote.pid != os.getpid() and remote.config == FAST
+    here = DistributionTrainer(FAST)
+    a, b = remote.step(60), here.step(60)
+    assert a.step == b.step == 60
+    assert np.array_equal(a.fake, b.fake) and a.w1 == b.w1 and a.history == b.history
+    assert np.array_equal(remote.learned_map()["g"], here.learned_map()["g"])
+    with pytest.raises(AttributeError, match="not available"):
+        remote.G  # noqa: B018 - the networks stay in the worker
+
+
+def test_errors_travel_back_and_divergence_is_a_snapshot(pool):
+    with pytest.raises(ValueError, match="noise prior"):
+        pool.host(DistributionTrainer, replace(FAST, noise="bad"))
+    wild = pool.host(DistributionTrainer, replace(FAST, lr_g=1e4, lr_d=1e4, optimizer="sgd", momentum=0.0))
+    snap = wild.step(200)
+    assert snap.diverged and snap.divergence["reason"]
+    assert pool.host(DistributionTrainer, FAST).step(5).step == 5  # the worker goes on
+
+
+def test_collected_handles_free_their_trainers(pool):
+    import gc
+
+    gc.collect()
+    pool.hosted()  # flushes the drops of earlier tests' handles
+    before = pool.hosted()[0]
+    handles = [pool.host(DistributionTrainer, FAST) for _ in range(3)]
+    assert pool.hosted()[0] == before + 3
+    del handles
+    gc.collect()
+    assert pool.hosted()[0] == before  # dropped with the next request
+
+
+def test_a_killed_worker_raises_at_once_and_is_replaced():
+    p = TrainerPool(1)
+    try:
+        remote = p.host(DistributionTrainer, FAST)
+        os.kill(remote.pid, signal.SIGKILL)
+        start = time.monotonic()
+        with pytest.raises(WorkerLost):
+            remote.train_for(0.05)
+        assert time.monotonic() - start < 5
+        fresh = p.host(DistributionTrainer, FAST)
+        assert fresh.pid != remote.pid and fresh.step(3).step == 3
+    finally:
+        p.close()

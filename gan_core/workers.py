@@ -15,9 +15,12 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import os
+import sys
 import threading
 import time
+import types
 import weakref
+from contextlib import contextmanager
 from typing import Any, Callable
 
 ENV_VAR = "GAN_WORKERS"  # worker processes; 0 trains in the app's own process
@@ -67,11 +70,25 @@ def _serve(conn, threads: int) -> None:
             conn.send(("error", exc))
 
 
+@contextmanager
+def _bare_main():
+    """A spawned child first re-imports its parent's `__main__`. In a Streamlit server that is the app
+    script itself (Streamlit points `__main__` at the script it runs), and a worker must not run the
+    app: the children start with an empty `__main__` instead."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
 class _Worker:
     def __init__(self, ctx, threads: int):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, threads), daemon=True, name="gan-trainer")
-        self.process.start()
+        with _bare_main():
+            self.process.start()
         child.close()
         self.lock = threading.Lock()  # one request at a time on the pipe
         self.drops: list[int] = []  # runs whose handles were collected: dropped with the next request

@@ -19,6 +19,13 @@ class Target1D:
     label: str
     components: tuple = field(repr=False)
     dim: int = 1
+    # (loc, scale) of each normal component, else None: `sample` draws those directly from the generator,
+    # the very draws of scipy's rvs (standard_normal * scale + loc) without its ~0.3 ms per call
+    _normal: tuple = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self):
+        object.__setattr__(self, "_normal", tuple(
+            (float(d.mean()), float(d.std())) if d.dist.name == "norm" else None for _, d in self.components))
 
     def pdf(self, x):
         x = np.asarray(x, dtype=float)
@@ -72,15 +79,21 @@ class Target1D:
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """n samples as float32, shape (n, 1), reproducible for a seeded `rng`."""
         if len(self.components) == 1:
-            out = self.components[0][1].rvs(size=n, random_state=rng)
+            out = self._draw(0, n, rng)
         else:
             weights = np.array([w for w, _ in self.components])
             which = rng.choice(len(weights), size=n, p=weights / weights.sum())
             out = np.empty(n)
-            for i, (_, d) in enumerate(self.components):
+            for i in range(len(self.components)):
                 mask = which == i
-                out[mask] = d.rvs(size=int(mask.sum()), random_state=rng)
+                out[mask] = self._draw(i, int(mask.sum()), rng)
         return out.astype(np.float32).reshape(n, 1)
+
+    def _draw(self, i: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        if self._normal[i] is not None:
+            loc, scale = self._normal[i]
+            return rng.standard_normal(n) * scale + loc
+        return self.components[i][1].rvs(size=n, random_state=rng)
 
 
 def gaussian(mean: float = 4.0, std: float = 1.25) -> Target1D:

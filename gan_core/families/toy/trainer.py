@@ -64,7 +64,7 @@ class DistributionTrainer(GANTrainer):
         self.rng = np.random.default_rng(config.seed)
         eval_rng = np.random.default_rng(config.seed + 1_000_003)
         eval_gen = torch.Generator(device=self.device).manual_seed(config.seed + 7)
-        self.eval_noise = self._noise(config.eval_samples, eval_gen)
+        self.eval_noise = self._evaluation_noise(config.eval_samples, eval_gen)
         self.mode_centres, self.mode_stds = distributions.mode_centres(self.target)
         if self.target.dim == 1:
             self.eval_real = self.target.sample(config.eval_samples, eval_rng)[:, 0]
@@ -80,6 +80,17 @@ class DistributionTrainer(GANTrainer):
         if self.config.noise == "uniform":
             return torch.rand(shape, generator=gen, device=self.device)
         return torch.randn(shape, generator=gen, device=self.device)
+
+    def _evaluation_noise(self, n: int, gen: torch.Generator) -> torch.Tensor:
+        """The fixed noise behind every snapshot. One-dimensional noise is stratified, the prior's own
+        quantiles at levels (i + ½)/n: G's samples are then a quadrature of its output distribution, and
+        W1 to the target measures G's map without a random sample's floor (about 0.02 at n = 4,000). In a
+        random order, so that any prefix (the mode metrics use one) is a fair subsample."""
+        if self.config.noise_dim != 1:
+            return self._noise(n, gen)
+        levels = (torch.arange(n, dtype=torch.float64) + 0.5) / n
+        z = levels if self.config.noise == "uniform" else torch.special.ndtri(levels)
+        return z.float()[torch.randperm(n, generator=gen, device=gen.device)].reshape(n, 1).to(self.device)
 
     def sample_noise(self, n: int) -> torch.Tensor:
         return self._noise(n, self.torch_gen)

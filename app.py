@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import live
+from ui import live, timing
 from ui.lessons import LESSONS, SECTIONS
 from ui.resources import device_label
 
@@ -24,4 +24,5 @@ for section in SECTIONS:
 live.pool()  # start the trainer worker processes now, so that the first Start does not wait for them
 page = st.navigation(nav)
 st.sidebar.markdown(f":material/memory: **Training on:** {device_label()}")
-page.run()
+with timing.timed("run", page.url_path or "home"):  # $GAN_TIMING_LOG: server time per click
+    page.run()

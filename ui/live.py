@@ -14,7 +14,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from gan_core import workers
-from ui import words
+from ui import timing, words
 
 TICK_SECONDS = 0.15  # training time per tick
 TICK_EVERY = 0.25  # seconds between ticks: about 4 redraws per second
@@ -163,7 +163,8 @@ def live_view(key: str, run: LiveRun, draw: Callable[[Any], None],
         if stopped:
             st.rerun()  # full rerun: turns the timer off and enables Reset
 
-    st.fragment(tick, run_every=every if run.running else None, key=f"{key}_live")()
+    # timed_fn: a line per tick in $GAN_TIMING_LOG (bench/classroom_load.py); a no-op when it is unset
+    st.fragment(timing.timed_fn("tick", tick), run_every=every if run.running else None, key=f"{key}_live")()
 
 
 def show_status(snap: Any) -> None:

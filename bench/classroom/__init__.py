@@ -1,0 +1,1 @@
+"""The parts of bench/classroom_load.py, the classroom load test (see its docstring)."""

@@ -68,6 +68,10 @@ with st.expander("Settings (every option of the trainer)", expanded=False):
         g_layers = st.number_input("G hidden layers", 1, 4, key=k("g_hidden_layers"))
         g_width = st.number_input("G units per layer", 1, 256, key=k("g_hidden_width"))
         g_act = st.selectbox("G activation", list(ACTIVATIONS), key=k("g_activation"))
+        g_skip = st.checkbox("G: linear path z → x beside the MLP", key=k("g_skip"),
+                             help="G starts as the identity map plus a small network, so its map starts "
+                                  "increasing and only has to shift and stretch. Without it, a map that "
+                                  "starts falling can fold (rise on one side, fall on the other).")
         d_layers = st.number_input("D hidden layers", 1, 4, key=k("d_hidden_layers"))
         d_width = st.number_input("D units per layer", 1, 256, key=k("d_hidden_width"))
         d_act = st.selectbox("D activation", list(ACTIVATIONS), key=k("d_activation"))
@@ -88,7 +92,7 @@ with st.expander("Settings (every option of the trainer)", expanded=False):
 config = DistributionConfig(
     target=target, target_params=params, noise=noise, d_input=d_input, seed=int(seed),
     g_hidden=(int(g_width),) * int(g_layers), d_hidden=(int(d_width),) * int(d_layers),
-    g_activation=g_act, d_activation=d_act, loss=loss, optimizer=optimizer, lr_g=lr_g, lr_d=lr_d,
+    g_activation=g_act, g_skip=g_skip, d_activation=d_act, loss=loss, optimizer=optimizer, lr_g=lr_g, lr_d=lr_d,
     momentum=momentum, beta1=beta1, batch_size=int(batch), d_steps=int(d_steps), g_steps=int(g_steps),
     label_flip=flip, lr_half_life=int(half_life),
 )

@@ -22,6 +22,7 @@ class DistributionConfig(TrainConfig):
     g_hidden: tuple = (32, 32)
     d_hidden: tuple = (32, 32)
     g_activation: str = option("tanh", "hidden activation of G")
+    g_skip: bool = option(False, "G adds a linear path from z to x beside its MLP (no folded maps)")
     d_activation: str = option("tanh", "hidden activation of D")
     d_input: str = option("raw", "raw | moments (the seed's 'only 4 moments')")
     d_minibatch: str = option("none", "none | std | discrimination: a mini-batch layer in D (a mode-collapse cure)")

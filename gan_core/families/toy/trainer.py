@@ -13,7 +13,7 @@ from gan_core.core.snapshot import History, Snapshot
 from gan_core.data import distributions
 from gan_core.eval.metrics import mode_coverage, moments, sorted_ks, sorted_w1
 from gan_core.families.toy.config import DistributionConfig
-from gan_core.families.toy.networks import batch_moments, discriminator_mlp, mlp
+from gan_core.families.toy.networks import LinearSkip, batch_moments, discriminator_mlp, mlp
 
 GRID_POINTS = 121  # where the target's density and D(x) are evaluated for a 1-D snapshot
 
@@ -56,6 +56,8 @@ class DistributionTrainer(GANTrainer):
         torch.manual_seed(config.seed)  # weight initialisation
         d_in = 4 if config.d_input == "moments" else self.target.dim * config.pack
         G = mlp(config.noise_dim, tuple(config.g_hidden), self.target.dim, config.g_activation)
+        if config.g_skip:
+            G = LinearSkip(G, config.noise_dim, self.target.dim)
         if config.d_minibatch == "none":
             D = mlp(d_in, tuple(config.d_hidden), 1, config.d_activation)
         else:

@@ -44,6 +44,10 @@ if k("link_read") not in st.session_state:
         else:
             st.session_state[k(name)] = value
     st.session_state[k("link_read")], st.session_state[k("problems")] = True, problems
+else:  # widgets that one run does not draw (a drawing not made yet stops the page early) keep their values
+    for name in [*pg.SETTINGS, *(f"layer_{layer}" for layer in LAYERS), "part"]:
+        if k(name) in st.session_state:
+            st.session_state[k(name)] = st.session_state[k(name)]
 if st.session_state[k("problems")]:
     st.warning(words.link_notice(st.session_state[k("problems")]), icon=":material/link_off:")
 
@@ -209,8 +213,9 @@ def draw(snap) -> None:
                 if steps > 1 else ""
             st.info(f"**{phase.number}. {title}.** {sentence}{more}", icon=":material/slow_motion_video:")
         m1, m2, m3 = st.columns(3)
-        m1.metric("JS (real ‖ generated)", f"{snap.js:.3f}", help=f"two real samples: {snap.js_floor:.3f}")
-        m2.metric("KL (real ‖ generated)", f"{snap.kl:.3f}", help=f"two real samples: {snap.kl_floor:.3f}")
+        m1.metric("JS divergence", f"{snap.js:.3f}", help=f"JS(real, generated); two real samples: {snap.js_floor:.3f}")
+        m2.metric("KL divergence", f"{snap.kl:.3f}",
+                  help=f"KL(real ‖ generated); two real samples: {snap.kl_floor:.3f}")
         if snap.n_modes:
             m3.metric("Modes captured", f"{snap.modes_captured} / {snap.n_modes}")
     st.plotly_chart(views.metrics_figure(snap.history, snap.js_floor), key=k("metrics"))

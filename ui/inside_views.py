@@ -153,9 +153,16 @@ def plane(layers, shown, centres=None, title: str = "", mode_std: float | None =
     return frame(data, lo, hi, title, shapes=circles)
 
 
+PHASE_POINTS = 200  # points of each batch a slow-motion phase shows (a batch of 512 hides the arrows)
+
+
 def phase_plane(slow, lo: float, hi: float, centres=None) -> dict:
-    """The plane at a slow-motion phase: what that phase changes (gan_core.families.toy.slow_motion)."""
-    n, d, g = slow.phase, slow.d, slow.g
+    """The plane at a slow-motion phase: what that phase changes (gan_core.families.toy.slow_motion), for
+    the first PHASE_POINTS samples of each batch."""
+    n = slow.phase
+    d = {k: v[:PHASE_POINTS] if isinstance(v, np.ndarray) and v.ndim <= 2 and k != "surface_before"
+         and k != "surface_after" else v for k, v in slow.d.items()}
+    g = {k: v[:PHASE_POINTS] if isinstance(v, np.ndarray) else v for k, v in slow.g.items()}
     data = []
     surface = d.get("surface_before") if n <= 3 else d.get("surface_after")
     if surface is not None:

@@ -112,7 +112,7 @@ def strokes_from_canvas(objects: list[dict], size_px: float, extent: float = DRA
     The canvas is `size_px` square and shows [-extent, extent]²."""
     strokes = []
     for obj in objects or []:
-        if obj.get("type") != "path":
+        if str(obj.get("type", "")).lower() != "path":  # fabric.js 7 writes "Path", older versions "path"
             continue
         px = np.array([cmd[-2:] for cmd in obj.get("path", []) if len(cmd) >= 3], float).reshape(-1, 2)
         if len(px):

@@ -123,12 +123,14 @@ def click_and_wait(page, button: str, text: str) -> None:
 
 def draw_a_stroke(page) -> None:
     """Pick "Draw your own", draw one stroke with the mouse on the canvas, and use it as the real data."""
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Real data").click()
+    page.get_by_role("combobox", name="Real data").click()
     page.get_by_role("option", name="Draw your own").click()
     wait_idle(page)
-    canvas = page.locator('iframe[title*="st_canvas"]')
+    canvas = page.locator("canvas.upper-canvas")  # the drawing canvas's top layer (fabric.js), which takes the mouse
     canvas.wait_for(timeout=60_000)
-    page.wait_for_timeout(1000)  # the canvas component loads inside its frame
+    wait_idle(page)
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 40, box["y"] + 220)
     page.mouse.down()
@@ -136,10 +138,14 @@ def draw_a_stroke(page) -> None:
         page.mouse.move(box["x"] + 40 + 11 * i, box["y"] + 220 - 8 * i)
     page.mouse.up()
     wait_idle(page)
+    page.wait_for_timeout(1000)  # the canvas sends the stroke on mouse up
     page.get_by_role("button", name="Use this drawing").click()
+    wait_idle(page)
+    alerts = read_all(page, ('[data-testid="stAlert"]', "innerText"))
+    assert not any("Refused" in a for a in alerts), alerts
+    page.get_by_role("button", name="Reset", exact=True).click()  # the trained run keeps its data until Reset
     page.wait_for_function("() => /Step 0/.test(document.body.innerText)", timeout=60_000)
     wait_idle(page)
-    assert page.get_by_text("Refused").count() == 0
     screenshot(page, "inside_game_drawn")
 
 
@@ -148,7 +154,9 @@ def inside_game(page) -> None:
     slow-motion phases, Play/Pause, then a drawing of one's own."""
     page.wait_for_function("() => /Step [0-9]/.test(document.body.innerText)", timeout=60_000)
     wait_idle(page)
-    click_and_wait(page, "Start from a trained model", "Step 1")
+    page.get_by_role("button", name="Start from a trained model").click()
+    page.wait_for_function("() => /Step [1-9]/.test(document.body.innerText)", timeout=60_000)
+    wait_idle(page)
     layer_combinations(page, "inside_game", {"D's decision surface": True, "G's manifold": False,
                                              "G's gradients": True})
     toggle(page, "G's manifold")

@@ -38,7 +38,7 @@ def test_page_renders_the_plane_overview_and_metrics(app_page):
     assert heat["zmid"] == 0.5 and heat["colorbar"]["ticktext"][-1] == "1 looks real"
     svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
     assert "noise z" in svg and "D loss" in svg and "G loss" in svg
-    assert {m.label for m in at.metric} >= {"JS (real ‖ generated)", "KL (real ‖ generated)"}
+    assert {m.label for m in at.metric} >= {"JS divergence", "KL divergence"}
     metrics = traces(at, 1)
     assert {t["name"] for t in metrics} >= {"D loss", "G loss", "mean D(x)", "mean D(G(z))", "JS"}
 
@@ -127,3 +127,30 @@ def test_an_empty_drawing_is_refused_with_a_message(app_page):
     assert any("Use this drawing" in i.value for i in at.info)
     at.button(key="ig_use_drawing").click().run()
     assert any("Refused: the drawing is empty" in e.value for e in at.error) and not at.exception
+
+
+def test_start_from_a_trained_model_loads_the_shipped_game_and_its_settings(app_page):
+    from gan_core.io.cards import ModelCard
+
+    at = app_page(PAGE)
+    at.selectbox(key="ig_shape").set_value("grid").run()
+    at.button(key="ig_trained").click().run()
+    card = ModelCard.load("pretrained/toy2d_grid")
+    run = at.session_state["ig_run"]
+    assert run.snapshot.step == card.steps and run.trainer.config.d_minibatch == "std"
+    assert at.session_state["ig_g_width"] == 128 and at.session_state["ig_lr_g"] == card.config["lr_g"]
+    assert any("`d_minibatch` = std" in c.value for c in at.caption)  # kept from the card, said so
+    assert any(f"{card.steps:,} iterations" in c.value and f"{card.metrics['js']:.3f}" in c.value
+               for c in at.caption)  # the numbers in the prose come from the card
+    assert not any("press **Reset**" in i.value for i in at.info)  # the widgets match the loaded game
+    at.button(key="ig_step").click().run()
+    assert not at.exception
+
+
+def test_settings_survive_a_run_that_stops_early_for_a_drawing(app_page):
+    at = app_page(PAGE)
+    at.number_input(key="ig_g_width").set_value(128).run()
+    at.selectbox(key="ig_shape").set_value("drawn").run()  # the page stops before its widgets: no drawing yet
+    at.selectbox(key="ig_shape").set_value("line").run()
+    assert at.number_input(key="ig_g_width").value == 128 and at.number_input(key="ig_lr_d").value == 1e-3
+    assert at.session_state["ig_run"].trainer.config.g_hidden == (128, 128) and not at.exception

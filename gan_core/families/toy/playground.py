@@ -128,4 +128,5 @@ def other_settings(config: Toy2DConfig) -> dict[str, Any]:
     """A config's settings that no widget sets and that differ from the playground's defaults (a shipped
     game's learning-rate schedule, its activations...): what make_config's `base` must keep."""
     plain = asdict(Toy2DConfig())
-    return {k: v for k, v in asdict(config).items() if k not in WIDGET_FIELDS and v != plain[k]}
+    return {k: v for k, v in asdict(config).items()
+            if k not in WIDGET_FIELDS and k != "iterations" and v != plain[k]}  # iterations: a CLI run's length

@@ -88,6 +88,7 @@ def make_trainer(settings):
 
 
 PLANE_LAYERS = ("surface", "arrows", "manifold")  # on top of the generated points and the mode centres
+PLANE_POINTS = 300  # generated points (and arrows) on the plane
 shown = {"fake"}
 if target in ("ring", "grid"):
     toggles = st.columns(len(PLANE_LAYERS) + 1)
@@ -109,7 +110,8 @@ def draw_factory(key: str, title: str, run):
         m2.metric("High quality", f"{100 * hq:.1f} %")
         m3.metric("Reverse KL", f"{kl:.3f}")
         if hasattr(snap, "fake_x"):  # the plane, with the layers asked for (D's verdict, G's push and manifold)
-            plane = inside_views.plane(run.trainer.layers(shown), shown, snap.centres, title, snap.mode_std)
+            layers = run.trainer.layers(shown, PLANE_POINTS)
+            plane = inside_views.plane(layers, shown, snap.centres, title, snap.mode_std)
             st.plotly_chart(plane, key=f"{key}_scatter", width="stretch")
         else:
             st.plotly_chart(plots.histograms(snap, title), key=f"{key}_hist", width="stretch")

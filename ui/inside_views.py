@@ -14,6 +14,7 @@ MANIFOLD = "#6a3d9a"
 ARROW = "#222222"
 MOVE = "#d62728"
 DENSITY_CLASSES = 5  # shades of G's manifold, from stretched thin to compressed
+CURVE_POINTS = 300  # points per metric curve at most
 
 
 def surface_trace(z: np.ndarray, lo: float, hi: float, kind: str, centre: float) -> dict:
@@ -58,23 +59,30 @@ def nice(value: float) -> float:
     return max(m for m in (1, 2, 5) if m * power <= value * (1 + 1e-9)) * power
 
 
+def segments(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of line segments start -> end, one polyline with gaps (one SVG path, however many)."""
+    nan = np.full(len(start), np.nan)
+    return (np.stack([start[:, 0], end[:, 0], nan], 1).ravel(), np.stack([start[:, 1], end[:, 1], nan], 1).ravel())
+
+
 def arrow_traces(start: np.ndarray, push: np.ndarray, lo: float, hi: float) -> list[dict]:
     """An arrow along each push, lengths proportional to its norm on one scale: a `key` norm, a round number
-    near the 90th percentile, is drawn as 8% of the plot's width (the key arrow in the top-left corner)."""
+    near the 90th percentile, is drawn as 8% of the plot's width (the key arrow in the top-left corner).
+    Shafts and heads are one line trace: hundreds of marker nodes would slow the browser's redraw."""
     norms = np.linalg.norm(push, axis=1)
     key = nice(float(np.percentile(norms, 90))) if len(norms) else 1.0
     scale = 0.08 * (hi - lo) / key
     start = np.vstack([start, [[lo + 0.04 * (hi - lo), hi - 0.05 * (hi - lo)]]])
     end = start + np.vstack([push, [[key, 0.0]]]) * scale
-    nan = np.full(len(start), np.nan)
-    xs, ys = np.stack([start[:, 0], end[:, 0], nan], 1).ravel(), np.stack([start[:, 1], end[:, 1], nan], 1).ravel()
-    angle = 90 - np.degrees(np.arctan2(end[:, 1] - start[:, 1], end[:, 0] - start[:, 0]))
-    text = [""] * (len(end) - 1) + [f" |∇| = {key:g}"]
-    return [dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=ARROW, width=1), hoverinfo="skip",
-                 name=f"−∂L_G/∂x (key: |∇| = {key:g})"),
-            dict(type="scatter", x=end[:, 0], y=end[:, 1], mode="markers+text", text=text, hoverinfo="skip",
-                 textposition="middle right", showlegend=False, marker=dict(symbol="arrow", size=7, angle=angle,
-                                                                             color=ARROW))]
+    shaft = end - start
+    length = np.linalg.norm(shaft, axis=1, keepdims=True)
+    back = -shaft / np.maximum(length, 1e-12) * np.minimum(0.35 * length, 0.015 * (hi - lo))  # head size
+    heads = [end + back @ np.array([[c, s], [-s, c]]) for c, s in ((0.9, 0.42), (0.9, -0.42))]  # +-25 degrees
+    xs, ys = zip(*(segments(a, b) for a, b in ((start, end), (heads[0], end), (heads[1], end))))
+    return [dict(type="scatter", x=np.concatenate(xs), y=np.concatenate(ys), mode="lines", hoverinfo="skip",
+                 line=dict(color=ARROW, width=1), name=f"−∂L_G/∂x (key: |∇| = {key:g})"),
+            dict(type="scatter", x=[end[-1, 0]], y=[end[-1, 1]], mode="text", text=[f" |∇| = {key:g}"],
+                 textposition="middle right", hoverinfo="skip", showlegend=False)]
 
 
 def move_traces(before: np.ndarray, after: np.ndarray, lo: float, hi: float) -> list[dict]:
@@ -83,10 +91,7 @@ def move_traces(before: np.ndarray, after: np.ndarray, lo: float, hi: float) -> 
     move = after - before
     typical = float(np.percentile(np.linalg.norm(move, axis=1), 90)) if len(move) else 0.0
     zoom = nice(0.08 * (hi - lo) / typical) if typical > 0 else 1.0
-    end = before + zoom * move
-    nan = np.full(len(before), np.nan)
-    xs = np.stack([before[:, 0], end[:, 0], nan], 1).ravel()
-    ys = np.stack([before[:, 1], end[:, 1], nan], 1).ravel()
+    xs, ys = segments(before, before + zoom * move)
     return [dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=MOVE, width=2), hoverinfo="skip",
                  name=f"G's update moved each point this way (×{zoom:g})")]
 
@@ -195,6 +200,8 @@ def phase_plane(slow, lo: float, hi: float, centres=None) -> dict:
 def metrics_figure(history: dict, js_floor: float, height: int = 270) -> dict:
     """Three panels in one figure (one validation, not three): the losses; D's mean predictions on reals and
     fakes; KL and JS between the real and generated histograms, with JS between two real samples dotted."""
+    every = max(1, len(history.get("step", [])) // CURVE_POINTS)  # a thinner curve draws faster in the browser
+    history = {key: values[::every] for key, values in history.items()}
     steps = history.get("step", [])
     panels = [({"d_loss": "D loss", "g_loss": "G loss"}, "Losses"),
               ({"d_real": "mean D(x)", "d_fake": "mean D(G(z))"}, "D's mean predictions"),

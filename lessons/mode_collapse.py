@@ -2,10 +2,10 @@
 import streamlit as st
 
 from gan_core.families.toy import mode_collapse as mc
-from ui import plots
+from ui import inside_views, plots
 from ui.live import controls, following_run, live_view, show_status
 from ui.resources import training_device
-from ui.words import MODE_COLLAPSE_METHODS, MODE_COLLAPSE_TARGETS
+from ui.words import LAYER_TITLES, MODE_COLLAPSE_METHODS, MODE_COLLAPSE_TARGETS
 
 st.title("Mode collapse and its cures")
 st.markdown(
@@ -87,7 +87,16 @@ def make_trainer(settings):
     return mc.make_trainer(target_, method_, seed_, device=training_device())
 
 
-def draw_factory(key: str, title: str):
+PLANE_LAYERS = ("surface", "arrows", "manifold")  # on top of the generated points and the mode centres
+PLANE_POINTS = 300  # generated points (and arrows) on the plane
+shown = {"fake"}
+if target in ("ring", "grid"):
+    toggles = st.columns(len(PLANE_LAYERS) + 1)
+    shown |= {layer for col, layer in zip(toggles, PLANE_LAYERS)
+              if col.toggle(LAYER_TITLES[layer], value=layer != "manifold", key=f"mc_layer_{layer}")}
+
+
+def draw_factory(key: str, title: str, run):
     def draw(snap):
         show_status(snap)
         if hasattr(snap, "modes_captured"):  # 2-D
@@ -100,8 +109,10 @@ def draw_factory(key: str, title: str):
         m1.metric("Modes captured", f"{modes} / {n}")
         m2.metric("High quality", f"{100 * hq:.1f} %")
         m3.metric("Reverse KL", f"{kl:.3f}")
-        if hasattr(snap, "fake_x"):
-            st.plotly_chart(plots.scatter_2d(snap, title), key=f"{key}_scatter", width="stretch")
+        if hasattr(snap, "fake_x"):  # the plane, with the layers asked for (D's verdict, G's push and manifold)
+            layers = run.trainer.layers(shown, PLANE_POINTS)
+            plane = inside_views.plane(layers, shown, snap.centres, title, snap.mode_std)
+            st.plotly_chart(plane, key=f"{key}_scatter", width="stretch")
         else:
             st.plotly_chart(plots.histograms(snap, title), key=f"{key}_hist", width="stretch")
         st.plotly_chart(plots.modes_over_time(snap.history, n), key=f"{key}_modes", width="stretch")
@@ -112,7 +123,7 @@ if view == "Single run":
     settings = (target, method, int(seed))
     run = following_run("mc_single", settings, make_trainer)  # an untrained run follows the widgets
     controls("mc_single", run, settings, make_trainer)
-    live_view("mc_single", run, draw_factory("mc_single", MODE_COLLAPSE_METHODS[run.settings[1]]))
+    live_view("mc_single", run, draw_factory("mc_single", MODE_COLLAPSE_METHODS[run.settings[1]], run))
 else:
     st.markdown("Both runs start from the **same seed** (same initial weights, same noise); they differ only "
                 "in the cure's switches (except *Mini-batch std + sharper network*, which also changes the "
@@ -140,7 +151,32 @@ else:
     for col, (key, (r, _)) in zip((left, right), runs.items()):
         with col:
             st.subheader(MODE_COLLAPSE_METHODS[r.settings[1]])
-            live_view(key, r, draw_factory(key, f"seed {r.settings[2]}"), seconds=0.1)
+            live_view(key, r, draw_factory(key, f"seed {r.settings[2]}", r), seconds=0.1)
+
+if target in ("ring", "grid"):
+    st.subheader("What to look for")
+    st.markdown(
+        "The layers are those of *Inside the game (2-D)*: the heatmap is D's verdict on each point of the plane "
+        "(blue: looks real, orange: looks fake), each arrow is where G's loss pushes a generated point (−∂L_G/∂x), "
+        "and the manifold is G's image of a grid of noise (a 2-D slice when the noise has more dimensions).\n"
+        "- **Vanilla:** D is not sharp enough to carve out one tiny mode, so it *tilts*: the side of the ring where "
+        "G's points sit turns orange, the far side blue, and every arrow points the same way, toward the blue "
+        "modes. A few hundred steps later G has hopped there and the tilt turns around.\n"
+        "- **PacGAN and mini-batch standard deviation** change what the heatmap means: D judges a pack or a "
+        "batch, so the colour at a point is D's verdict on a G *collapsed onto that point* (a pack or batch of "
+        "copies). With packing the whole ring goes orange: a collapsed pack is rejected on every mode, even a real "
+        "one, and G's points spread over the modes instead of hopping.\n"
+        "- **Mini-batch discrimination** has no heatmap: its verdict on a point depends on how many copies are in "
+        "the batch. Its arrows still show the push.\n"
+        "- **WGAN-GP and WGAN:** the heatmap is the critic's score on its own scale. It is a long slope, not an "
+        "island, highest on the modes G has not reached, and the arrows stay long there: G is pulled toward "
+        "the missing modes instead of only away from the one it is on.\n"
+        "- **Replay** looks like vanilla at first, but the orange stays on modes G has left: D remembers them, so "
+        "G cannot hop back.\n"
+        "- **Label flipping and smoothing** turn the whole heatmap paler and more orange (D is less sure of the "
+        "reals); the tilt and the hopping remain.\n"
+        "- **Unrolling** changes where G goes, not the picture: the arrows are the push through the current D, "
+        "while the unrolled G follows D as it will be five updates later.")
 
 with st.expander("All the cures, and what the benchmark measured"):
     for key in CURE_KEYS:

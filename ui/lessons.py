@@ -21,6 +21,9 @@ LESSONS = [
            "A generator is a learned map from noise to data: X = F⁻¹(Z) done by hand, then learned by a GAN."),
     Lesson("lessons/gaussian_gan.py", "Train a 1-D GAN", ":material/show_chart:", "Train",
            "The seminar's 1-D Gaussian GAN trained live: histograms converge and D(x) flattens to ½."),
+    Lesson("lessons/inside_game.py", "Inside the game (2-D)", ":material/blur_on:", "Train",
+           "A 2-D playground after GAN Lab: D's decision surface, G's manifold and the gradients that push each "
+           "fake, D-only / G-only steps and one iteration in slow motion, on built-in shapes or your own drawing."),
     Lesson("lessons/mode_collapse.py", "Mode collapse and its cures", ":material/scatter_plot:", "Train",
            "Watch a GAN collapse onto a few modes of the 8-Gaussian ring and the 25-Gaussian grid, then cure it "
            "(packing, mini-batch features, WGAN-GP, unrolling, replay) with measured mode coverage."),

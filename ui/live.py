@@ -21,6 +21,9 @@ TICK_EVERY = 0.25  # seconds between ticks: about 4 redraws per second
 # Image GANs: one CPU iteration alone takes ~0.1 s and a redraw ships two image grids and charts,
 # so they tick less often; the gap leaves the server idle between ticks for the student's clicks.
 IMAGE_TICK_SECONDS, IMAGE_TICK_EVERY = 0.2, 0.6
+# The 2-D plane ("Inside the game"): five redraws a second, each after a short burst of training
+# (bench/bench_inside_game.py measures what a redraw costs).
+PLANE_TICK_SECONDS, PLANE_TICK_EVERY = 0.06, 0.2
 # When a class trains at once, ticks come less often, but every training student gets at least one
 # update a second: the server's process spends at most DRAW_SHARE of its time on live redraws (each
 # costs about DRAW_COST_S; bench/profile_interactions.py measures it), the rest is for clicks.
@@ -120,10 +123,11 @@ def following_run(key: str, settings: Any, make_trainer: Callable[[Any], Any]) -
     return run
 
 
-def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any], Any]) -> None:
+def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any], Any],
+             start_label: str = "Start") -> None:
     """Start / Pause / Reset buttons. Reset (or Start on a fresh run) applies changed settings."""
     c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
-    if c1.button("Start", key=f"{key}_start", type="primary",
+    if c1.button(start_label, key=f"{key}_start", type="primary",
                  disabled=run.running or run.snapshot.diverged or run.lost, width="stretch"):
         run.follow(settings, make_trainer)
         run.running, run.last_tick = True, time.monotonic()

@@ -55,29 +55,6 @@ def curves(history: dict, keys: dict[str, str], title: str, yaxis: str = "", hei
     return layout(fig, title, height=height)
 
 
-def square_range(centres, std: float, margin: float = 0.25) -> tuple[float, float]:
-    """One range for both axes that holds every mode centre with a margin (relative to the spread)."""
-    extent = float(np.abs(np.asarray(centres)).max())
-    return -extent * (1 + margin) - 3 * std, extent * (1 + margin) + 3 * std
-
-
-def scatter_2d(snap, title: str = "Generated points over the target's modes") -> Chart:
-    """Generated points (a subsample) over the mode centres, each with a 3-std 'high quality' circle."""
-    fig = Chart()
-    lo, hi = square_range(snap.centres, snap.mode_std)
-    r = 3 * snap.mode_std
-    for cx, cy in snap.centres:
-        fig.add_shape(type="circle", x0=cx - r, y0=cy - r, x1=cx + r, y1=cy + r,
-                      line=dict(color=REAL, width=1), fillcolor="rgba(31,119,180,0.15)")
-    fig.add_scatter(x=[c[0] for c in snap.centres], y=[c[1] for c in snap.centres], mode="markers",
-                    name="mode centres", marker=dict(color=REAL, symbol="x", size=9))
-    fig.add_scatter(x=snap.fake_x, y=snap.fake_y, mode="markers", name="generated",
-                    marker=dict(color=FAKE, size=4, opacity=0.6))
-    fig.update_xaxes(range=[lo, hi], zeroline=False)
-    fig.update_yaxes(range=[lo, hi], zeroline=False, scaleanchor="x", scaleratio=1)
-    return layout(fig, title, height=420)
-
-
 def modes_over_time(history: dict, n_modes: int, title: str = "Modes captured over time") -> Chart:
     """Modes captured (left axis) and the high-quality share (right axis) against the step."""
     fig = Chart()

@@ -69,3 +69,66 @@ def divergence(info: dict | None) -> str:
 
 WORKER_LOST = ("The process that trained this run stopped, so the run is gone (the server started a new one). "
                "Press **Reset** to train again; the picture below is the run's last state.")
+
+
+# --- "Inside the game (2-D)" --------------------------------------------------------------------
+SHAPE_TITLES = {
+    "line": "A line",
+    "two_gaussians": "Two Gaussians",
+    "circle": "A ring",
+    "three_regions": "Three disjoint regions",
+    "ring": "8 Gaussians on a ring (mode collapse)",
+    "grid": "25 Gaussians on a grid (mode collapse)",
+    "drawn": "Draw your own",
+}
+
+LAYER_TITLES = {
+    "real": "Real samples",
+    "fake": "Generated samples",
+    "surface": "D's decision surface",
+    "manifold": "G's manifold",
+    "arrows": "G's gradients",
+}
+
+STEP_TITLES = {"d": "D only", "g": "G only", "both": "One full iteration"}
+
+OPTIMIZER_TITLES = {"adam": "Adam", "sgd": "SGD (momentum 0.9)", "rmsprop": "RMSProp"}
+
+NOISE_TITLES = {"uniform": "Uniform on [0, 1]", "normal": "Gaussian N(0, 1)"}
+
+# (title, one sentence) per slow-motion phase code (gan_core.families.toy.slow_motion.PHASES)
+PHASE_WORDS = {
+    "make_fakes": ("G makes fakes", "G turns a batch of noise vectors z into fake points; they are detached, so D's "
+                                    "update that follows cannot change G."),
+    "d_judges": ("D judges reals and fakes", "D scores a real batch and the fake batch: the colour of every point "
+                                             "is D's verdict on it."),
+    "d_loss": ("D's loss", "D's loss adds up how wrong those verdicts are: reals should score high, fakes low."),
+    "d_update": ("D's gradients and update", "D steps down its loss's gradient: the surface shifts (the dashed "
+                                              "line is where the boundary was before the update)."),
+    "make_fakes_again": ("G makes fakes again", "G makes a new batch of fakes from fresh noise, this time keeping "
+                                                "track of how each point depends on G's weights."),
+    "frozen_d_judges": ("D (frozen) judges them", "The updated D scores the new fakes; D is frozen, so G's update "
+                                                  "that follows cannot change D."),
+    "g_loss": ("G's loss", "G's loss is low when D takes the fakes for real; each arrow is −∂L_G/∂x, where that loss "
+                           "pushes its point."),
+    "g_update": ("G's gradients and update", "G steps its weights down the gradient, which flows back through "
+                                             "the frozen D. The red lines show where each point moved (magnified): "
+                                             "mostly along its arrow, but G moves all its points at once, through "
+                                             "shared weights."),
+}
+
+OVERVIEW_PARTS = {"noise": "noise z", "G": "G", "fakes": "fake samples", "reals": "real samples", "D": "D",
+                  "predictions": "D's predictions", "d_loss": "D loss", "g_loss": "G loss"}
+
+LINK_PROBLEMS = {
+    "unknown_setting": "is not a setting of this page",
+    "not_a_choice": "is not one of the choices",
+    "not_a_number": "is not a number of the right kind",
+    "out_of_range": "is outside the allowed range",
+}
+
+
+def link_notice(problems: list[tuple[str, str, str]]) -> str:
+    """What the page says about the parts of a link it could not use (it opened with the defaults there)."""
+    items = "; ".join(f"`{key}={value}` {LINK_PROBLEMS.get(why, why)}" for key, value, why in problems)
+    return f"Some settings in this link were ignored, and their defaults used instead: {items}."

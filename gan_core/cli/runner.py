@@ -20,9 +20,13 @@ def run(family, config, run_opts, device, resume: str | None, preset=None) -> in
     if resume:
         restore(trainer, resume, resume=True)
         print(f"resuming from {resume} at step {trainer.step_count} (optimiser moments start afresh)", file=sys.stderr)
-    epochs = getattr(config, "epochs", run_opts.epochs)
-    total = trainer.steps_for(epochs)
-    print(f"Training {family.name} on {describe(device)}: {epochs:g} epochs = {total} steps", file=sys.stderr)
+    if hasattr(config, "iterations"):  # a family without a dataset to pass over (the 2-D games)
+        total, length = config.iterations, f"{config.iterations} iterations"
+    else:
+        epochs = getattr(config, "epochs", run_opts.epochs)
+        total = trainer.steps_for(epochs)
+        length = f"{epochs:g} epochs = {total} steps"
+    print(f"Training {family.name} on {describe(device)}: {length}", file=sys.stderr)
     out, best_name, best = run_opts.out, ROOT / "runs" / (Path(run_opts.out).name + "_best"), None
 
     def save(name, metrics=None, partial=True):

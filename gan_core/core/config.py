@@ -37,6 +37,7 @@ class TrainConfig:
     loss: str = option("non_saturating",
                        "minimax | non_saturating | least_squares | hinge | wasserstein | wasserstein_gp")
     optimizer: str = option("adam", "adam | sgd | rmsprop")
+    g_optimizer: str = option("", "G's optimizer when it differs from D's: adam | sgd | rmsprop (empty: --optimizer)")
     lr_g: float = option(1e-3, "the generator's learning rate")
     lr_d: float = option(1e-3, "the discriminator's learning rate")
     momentum: float = option(0.9, "SGD's momentum")
@@ -79,8 +80,9 @@ class TrainConfig:
             raise ValueError("the top-k share must lie in [0, 1]")
         if self.gp_weight < 0:
             raise ValueError("the gradient-penalty weight must be >= 0")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
+        for name in (self.optimizer, self.g_optimizer or self.optimizer):
+            if name not in OPTIMIZERS:
+                raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")
 
 
 OPTIMIZERS = {

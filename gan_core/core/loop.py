@@ -3,11 +3,8 @@
 A trainer owns G, D and their optimisers, one or more games (core/game.py) and a list of tricks
 (tricks/): replay, packing, label noise, Lipschitz constraints, unrolling, an EMA of G, CycleGAN's
 extra terms. `step(n)` runs n iterations, `train_for(seconds)` as many as fit in a time box; both
-return a Snapshot of plain data. One iteration is:
-
-    k times:  D update on a real and a detached fake batch of every game
-    g times:  G update through the frozen D, over every game
-
+return a Snapshot of plain data. One iteration is `d_half()` (k D updates on a real and a detached
+fake batch of every game), then `g_half()` (g G updates through the frozen D, over every game).
 Divergence (non-finite or exploding losses or samples) never raises: the trainer restores the
 last good weights, sets status "diverged" and records why as a reason code with numbers.
 """
@@ -44,7 +41,7 @@ class GANTrainer:
         self.G = generator.to(self.device)
         self.D = discriminator.to(self.device)
         self.loss = get_loss(config.loss)
-        self.opt_g = OPTIMIZERS[config.optimizer](self.G.parameters(), config.lr_g, config)
+        self.opt_g = OPTIMIZERS[config.g_optimizer or config.optimizer](self.G.parameters(), config.lr_g, config)
         self.opt_d = OPTIMIZERS[config.optimizer](self.D.parameters(), config.lr_d, config)
         self.torch_gen = torch.Generator(device=self.device).manual_seed(config.seed)
         self.games = games or [Game(self.sample_real, self.sample_noise, self.sample_condition, self.generate,
@@ -205,19 +202,28 @@ class GANTrainer:
         self.opt_g.step()
         return loss.detach(), torch.stack(scores).mean()
 
-    def _iteration(self) -> torch.Tensor:
+    def d_half(self):
+        """D's half of an iteration (k updates; G untouched): (D loss, mean D(x), mean D(G(z))) of the last."""
         for _ in range(self.config.d_steps):
-            d_loss, d_real, d_fake = self._d_update()
+            out = self._d_update()
+        return out
+
+    def g_half(self):
+        """G's half (D frozen and untouched), which ends the iteration: (G loss, mean D(G(z))) of the last."""
         self.D.requires_grad_(False)  # frozen: gradients flow through D to G, D is not updated
         try:
             for _ in range(self.config.g_steps):
-                g_loss, d_fake_after = self._g_update()
+                out = self._g_update()
         finally:
             self.D.requires_grad_(True)
         for scheduler in self.schedulers:
             scheduler.step()
         for t in self.tricks:
             t.after_iteration(self)
+        return out
+
+    def _iteration(self) -> torch.Tensor:
+        (d_loss, d_real, d_fake), (g_loss, d_fake_after) = self.d_half(), self.g_half()
         return torch.stack([d_loss, g_loss, d_real, d_fake, d_fake_after])
 
     # --- chunks of iterations -------------------------------------------------------------------------
@@ -233,7 +239,7 @@ class GANTrainer:
             stats_list.append(self._iteration())
         dt = time.perf_counter() - start
         values = torch.stack(stats_list).float().cpu()
-        reason = _loss_trouble(values[:, :2]) or self.check_samples()
+        reason = loss_trouble(values[:, :2]) or self.check_samples()
         if reason:
             return self._diverge(reason)
         self.step_count += len(stats_list)
@@ -283,7 +289,7 @@ class GANTrainer:
                 "elapsed_s": self.elapsed, "steps_per_s": self._rate, "history": self.history.copy(), **self._last}
 
 
-def _loss_trouble(losses: torch.Tensor) -> str | None:
+def loss_trouble(losses: torch.Tensor) -> str | None:
     """A reason code if D's or G's loss (columns 0 and 1) became non-finite or exploded."""
     for col, who in ((0, "d"), (1, "g")):
         if not torch.isfinite(losses[:, col]).all():

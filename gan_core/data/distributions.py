@@ -136,9 +136,11 @@ TARGETS_1D = {
 }
 
 
-def make_target(name: str, **params) -> Target1D | Target2D:
+def make_target(name: str, **params):
     """Build a named target (1-D or 2-D); unknown names or parameters raise ValueError with the choices."""
-    targets = {**TARGETS_1D, **TARGETS_2D}
+    from gan_core.data.shapes import SHAPES  # the playground's shapes (they build on Target2D)
+
+    targets = {**TARGETS_1D, **TARGETS_2D, **SHAPES}
     if name not in targets:
         raise ValueError(f"unknown target {name!r}; choose one of {sorted(targets)}")
     factory, defaults = targets[name]
@@ -205,8 +207,8 @@ TARGETS_2D = {
 
 def mode_centres(target) -> tuple[np.ndarray, np.ndarray]:
     """(centres (k, dim), stds (k,)) of a mixture target, 1-D or 2-D; for mode-coverage metrics."""
-    if isinstance(target, Target2D):
-        return np.asarray(target.centres, float), target.mode_stds
+    if target.dim == 2:  # a mixture of 2-D Gaussians, or a shape without modes (no centres)
+        return np.asarray(target.centres, float).reshape(-1, 2), target.mode_stds
     means = np.array([[d.mean()] for _, d in target.components])
     stds = np.array([d.std() for _, d in target.components])
     return means, stds

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from scipy import stats
 
 
@@ -66,6 +67,28 @@ def mode_coverage(samples, centres, stds, hq_sigmas: float = 3.0) -> dict[str, f
             "modes_captured": int(np.unique(nearest[hq]).size),
             "reverse_kl": reverse_kl,
             "n_modes": k}
+
+
+# --- 2-D histograms and the divergences between them (the "Inside the game" playground) ----------
+def histogram_2d(points: torch.Tensor, lo: float, hi: float, bins: int) -> torch.Tensor:
+    """Counts (bins, bins), rows along y, of 2-D points on a square grid over [lo, hi]². A point outside the
+    square counts in the nearest edge cell, so no generated mass is lost; non-finite points are dropped."""
+    points = points[torch.isfinite(points).all(1)].double()
+    idx = ((points - lo) / (hi - lo) * bins).floor().long().clamp_(0, bins - 1)
+    return torch.bincount(idx[:, 1] * bins + idx[:, 0], minlength=bins * bins).reshape(bins, bins).double()
+
+
+def kl_js(p_counts: torch.Tensor, q_counts: torch.Tensor, smoothing: float = 0.0) -> tuple[float, float]:
+    """KL(p || q) and JS(p, q), in nats, between two histograms after adding `smoothing` to every cell's count.
+    JS lies in [0, ln 2] (ln 2: no cell in common); KL is infinite where q is empty and p is not."""
+    p, q = p_counts.double() + smoothing, q_counts.double() + smoothing
+    p, q = p / p.sum(), q / q.sum()
+    m = 0.5 * (p + q)
+
+    def kl(a: torch.Tensor, b: torch.Tensor) -> float:
+        return float(torch.where(a > 0, a * (a.log() - b.log()), torch.zeros_like(a)).sum())
+
+    return kl(p, q), 0.5 * kl(p, m) + 0.5 * kl(q, m)
 
 
 # --- MNIST: judged by the project's evaluation classifier (gan_core.classifier) -----------------

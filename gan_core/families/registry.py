@@ -36,6 +36,7 @@ _WHERE = {  # family name -> the module that defines FAMILY (or FAMILIES)
     "dcgan": "gan_core.families.dcgan.family",
     "cgan": "gan_core.families.cgan.family",
     "cyclegan": "gan_core.families.cyclegan.family",
+    "toy2d": "gan_core.families.toy.family",
 }
 KIND_ALIASES = {"mnist_classifier": "classifier"}  # a card's kind -> the family that made it
 

@@ -1,12 +1,13 @@
 """Every lesson loads in Chromium without exceptions or console errors; key interactions work."""
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import ARTIFACTS, screenshot, wait_idle
 from ui.lessons import LESSONS
 
 # one worker runs them all (one server, one browser), and they start first: together they take minutes
@@ -20,12 +21,12 @@ def step_counter(page) -> int:
     return int(re.search(r"Step ([0-9,]+)", text).group(1).replace(",", ""))
 
 
-def start_and_watch_steps(page) -> None:
+def start_and_watch_steps(page, start: str = "Start") -> None:
     # exact: "Start" alone also matches "Start from the pretrained DCGAN", which a page still rendering
     # can list first; and the live view (its step counter) must be on the page before Start is pressed
     page.wait_for_function("() => /Step [0-9]/.test(document.body.innerText)", timeout=60_000)
     wait_idle(page)
-    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_role("button", name=start, exact=True).click()
     # while a run trains, its fragment reruns on a timer, so the script may never read "notRunning"
     # on a busy machine: wait for the step counter itself
     page.wait_for_function("() => /Step [1-9]/.test(document.body.innerText)", timeout=60_000)
@@ -94,6 +95,92 @@ def change_interpolation_steps(page) -> None:
     wait_for_change(page, IMAGES, before)
 
 
+def toggle(page, label: str) -> None:
+    page.locator('[data-testid="stCheckbox"]').filter(has_text=label).locator("label").click()
+    wait_idle(page)
+
+
+def layer_combinations(page, name: str, layers: dict[str, bool]) -> None:
+    """A screenshot of the plane (the page's first chart) for every on/off combination of `layers`
+    (label -> whether it is on now), into artifacts/e2e/NAME_layers_<on layers>.png."""
+    for combo in itertools.product([False, True], repeat=len(layers)):
+        for (label, now), want in zip(list(layers.items()), combo):
+            if now != want:
+                toggle(page, label)
+                layers[label] = want
+        page.wait_for_timeout(300)
+        on = "+".join(label.split()[-1].lower() for label, state in layers.items() if state) or "points"
+        plane = page.locator('[data-testid="stPlotlyChart"]').first
+        plane.screenshot(path=str(ARTIFACTS / f"{name}_layers_{on}.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def click_and_wait(page, button: str, text: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    page.get_by_text(text).first.wait_for(timeout=60_000)
+    wait_idle(page)
+
+
+def draw_a_stroke(page) -> None:
+    """Pick "Draw your own", draw one stroke with the mouse on the canvas, and use it as the real data."""
+    page.get_by_role("combobox", name="Real data").click()
+    page.get_by_role("option", name="Draw your own").click()
+    wait_idle(page)
+    canvas = page.locator("canvas.upper-canvas")  # the drawing canvas's top layer (fabric.js), which takes the mouse
+    canvas.wait_for(timeout=60_000)
+    wait_idle(page)
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 220)
+    page.mouse.down()
+    for i in range(1, 21):
+        page.mouse.move(box["x"] + 40 + 11 * i, box["y"] + 220 - 8 * i)
+    page.mouse.up()
+    wait_idle(page)
+    page.wait_for_timeout(1000)  # the canvas sends the stroke on mouse up
+    page.get_by_role("button", name="Use this drawing").click()
+    wait_idle(page)
+    alerts = read_all(page, ('[data-testid="stAlert"]', "innerText"))
+    assert not any("Refused" in a for a in alerts), alerts
+    page.get_by_role("button", name="Reset", exact=True).click()  # the trained run keeps its data until Reset
+    page.wait_for_function("() => /Step 0/.test(document.body.innerText)", timeout=60_000)
+    wait_idle(page)
+    screenshot(page, "inside_game_drawn")
+
+
+def inside_game(page) -> None:
+    """The playground: a trained game under every layer combination, D-only and full steps, the eight
+    slow-motion phases, Play/Pause, then a drawing of one's own."""
+    page.wait_for_function("() => /Step [0-9]/.test(document.body.innerText)", timeout=60_000)
+    wait_idle(page)
+    page.get_by_role("button", name="Start from a trained model").click()
+    page.wait_for_function("() => /Step [1-9]/.test(document.body.innerText)", timeout=60_000)
+    wait_idle(page)
+    layer_combinations(page, "inside_game", {"D's decision surface": True, "G's manifold": False,
+                                             "G's gradients": True})
+    toggle(page, "G's manifold")
+    for number, title in ((1, "G makes fakes"), (2, "D judges reals and fakes"), (3, "D's loss"),
+                          (4, "D's gradients and update"), (5, "G makes fakes again"), (6, "D (frozen) judges them"),
+                          (7, "G's loss"), (8, "G's gradients and update")):
+        click_and_wait(page, "Slow motion: next phase", f"{number}. {title}.")
+        if number in (4, 8):
+            screenshot(page, f"inside_game_phase{number}")
+    page.get_by_text("One full iteration").click()
+    wait_idle(page)
+    before = step_counter(page)
+    click_and_wait(page, "Step", f"Step {before + 1:,}")
+    start_and_watch_steps(page, start="Play")
+    screenshot(page, "inside_game")
+    draw_a_stroke(page)
+
+
+def mode_collapse(page) -> None:
+    start_and_watch_steps(page)
+    layer_combinations(page, "mode_collapse", {"D's decision surface": True, "G's gradients": True,
+                                               "G's manifold": False})
+
+
 INTERACTIONS = {
     "conditional_gan": move_digit_slider,
     "cyclegan": translate_new_sample,
@@ -101,7 +188,8 @@ INTERACTIONS = {
     "minimax": move_first_slider,
     "gaussian_gan": start_and_watch_steps,
     "inverse_cdf": start_and_watch_steps,
-    "mode_collapse": start_and_watch_steps,
+    "mode_collapse": mode_collapse,
+    "inside_game": inside_game,
     "dcgan_mnist": start_and_watch_steps,
 }
 

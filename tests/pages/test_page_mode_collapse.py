@@ -64,3 +64,25 @@ def test_1d_target_shows_histograms(app_page):
     assert at.metric[0].value.endswith("/ 3")
     spec = at.get("plotly_chart")[0].proto.spec
     assert "generated" in spec and "target pdf" in spec
+
+
+def test_the_ring_shows_d_s_surface_and_g_s_push_and_the_manifold_on_demand(app_page):
+    import json
+
+    at = app_page(PAGE)
+
+    def plane() -> list[dict]:
+        return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+
+    kinds = [t["type"] for t in plane()]
+    names = {t.get("name") for t in plane()}
+    assert "heatmap" in kinds and any(str(n).startswith("−∂L_G/∂x") for n in names)
+    assert "G's manifold (dark: dense)" not in names
+    at.toggle(key="mc_layer_manifold").set_value(True).run()
+    at.toggle(key="mc_layer_surface").set_value(False).run()
+    names = {t.get("name") for t in plane()}
+    assert "G's manifold (dark: dense)" in names and "heatmap" not in [t["type"] for t in plane()]
+    assert any("What to look for" in s.value for s in at.subheader)
+    at.selectbox(key="mc_method").set_value("minibatch_disc").run()
+    at.toggle(key="mc_layer_surface").set_value(True).run()
+    assert "heatmap" not in [t["type"] for t in plane()] and not at.exception  # no single-point verdict

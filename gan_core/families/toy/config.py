@@ -66,3 +66,27 @@ PRESETS_1D = {
         description="fits N(4, 1.25) in seconds: leaky-ReLU nets, D twice per G step, Adam, least squares, "
                     "a learning-rate half-life of 400"),
 }
+
+
+# ---------------------------------------------------------------------------------------
+# 2-D shapes (the "Inside the game" playground and its shipped games)
+# ---------------------------------------------------------------------------------------
+@dataclass(kw_only=True)
+class Toy2DConfig(DistributionConfig):
+    """A GAN on a 2-D shape, with the playground's defaults; `iterations` is a command-line run's length."""
+
+    target: str = option("circle", "the real shape: line | two_gaussians | circle | three_regions | ring | grid")
+    noise_dim: int = option(2, "size of the noise vector z (the playground offers 1 or 2)")
+    g_hidden: tuple = (64, 64)
+    d_hidden: tuple = (64, 64)
+    g_activation: str = "leaky_relu"
+    d_activation: str = "leaky_relu"
+    eval_samples: int = 4000
+    coverage_samples: int = 2500
+    scatter_points: int = 300
+    iterations: int = option(3000, "training iterations of a command-line run")
+
+    def validate(self) -> None:
+        super().validate()
+        if self.iterations < 1:
+            raise ValueError("iterations must be at least 1")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gan_core.core.presets import Preset
 from gan_core.families.toy.config import DistributionConfig
+from gan_core.families.toy.inside import InsideTrainer
 from gan_core.families.toy.trainer import DistributionTrainer
 
 TARGETS = ("ring", "grid", "two_mode", "three_mode")
@@ -106,5 +107,8 @@ def preset(target: str, method: str, seed: int = 0) -> Preset:
 
 
 def make_trainer(target: str, method: str, seed: int = 0, device="cpu") -> DistributionTrainer:
-    return DistributionTrainer(preset(target, method, seed).config, device=device)
+    """The trainer of a preset; on the 2-D targets, one that also computes the plane's layers (D's surface,
+    G's gradients and manifold) and steps D or G alone."""
+    config = preset(target, method, seed).config
+    return (InsideTrainer if target in ("ring", "grid") else DistributionTrainer)(config, device=device)
 

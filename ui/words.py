@@ -65,3 +65,13 @@ def divergence(info: dict | None) -> str:
     return (f"Training diverged after step {info['step']}: {why}. This usually means a learning rate is too "
             f"high (G {info['lr_g']:g}, D {info['lr_d']:g}). The last good state (step {info['step']}) is kept; "
             f"lower the learning rate and press Reset.")
+
+SGAN_GENERATOR_LOSSES = {
+    "feature_matching": "Feature matching: ‖mean f(x) − mean f(G(z))‖² on D's last hidden layer",
+    "non_saturating": "Non-saturating: −log D(G(z))",
+}
+
+SGAN_NETWORKS = {
+    "mlp": "Salimans et al.'s MLPs: D 784-1000-500-250-250-250-10, G 100-500-500-784",
+    "mlp_small": "smaller MLPs for live training: D 784-500-250-250-10, G 100-256-256-784",
+}

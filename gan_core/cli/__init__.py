@@ -7,6 +7,7 @@
     python -m gan_core sample cyclegan_digits --direction AB --n 100 --out ab.npz
     python -m gan_core evaluate dcgan_mnist --n 10000 [--write]                   (metrics into the card)
     python -m gan_core average runs/a runs/b --out runs/avg                       (one run's snapshots)
+    python -m gan_core predict sgan_mnist --images in.npz --out out.npz           (a reader's labels)
 """
 from __future__ import annotations
 
@@ -124,6 +125,13 @@ def average(args) -> int:
     return 0
 
 
+def read_digits(args) -> int:
+    """`predict`: its code lives in cli/predict.py (a function named like the submodule would be shadowed by it)."""
+    from gan_core.cli.predict import predict
+
+    return predict(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m gan_core", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -166,6 +174,12 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--out", required=True)
     a.add_argument("--eval-samples", type=int, default=10_000)
     a.set_defaults(run=average)
+    r = sub.add_parser("predict", help="the labels and class probabilities a shipped reader gives uint8 N x 28 x 28 "
+                                       "`images` in an .npz", parents=[common])
+    r.add_argument("name")
+    r.add_argument("--images", required=True, help="an .npz with `images`: uint8 N x 28 x 28, white on black")
+    r.add_argument("--out", required=True, help="an .npz: `labels` (uint8) and `probabilities` (N x classes)")
+    r.set_defaults(run=read_digits)
     return p
 
 

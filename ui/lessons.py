@@ -30,6 +30,9 @@ LESSONS = [
     Lesson("lessons/dcgan_mnist.py", "DCGAN on MNIST", ":material/grid_view:", "Train",
            "The seeds' deep convolutional GAN trained live on handwritten digits: G's progression on fixed noise, "
            "D(x) and D(G(z)), and an MNIST score, Fréchet distance and digit histogram to judge it."),
+    Lesson("lessons/semi_supervised_gan.py", "Semi-supervised GAN", ":material/label:", "Train",
+           "A discriminator that is also a digit classifier: taught by 100 labels, 60,000 unlabelled digits and "
+           "G's fakes, trained live against the same network on the labels alone, with both confusion matrices."),
     Lesson("lessons/conditional_gan.py", "Conditional GAN", ":material/pin:", "Generate",
            "Slide to a digit and get it in many handwritings: G(z | y) with the label as an extra input, the "
            "classifier's verdict under every sample, and the style-vs-content table."),

@@ -93,3 +93,17 @@ def require_mnist(*splits: str) -> None:
         st.error(f"This lesson needs the MNIST digits, and they cannot be read: {exc}. The other lessons still "
                  f"work.", icon=":material/error:")
         st.stop()
+
+
+@st.cache_resource
+def shipped_samples(name: str, n: int = 64, seed: int = 1):
+    """uint8 samples of a shipped generator (any family that samples), made once per process; None when its
+    weights are missing or broken."""
+    from gan_core.families import registry
+    from gan_core.io import checkpoints
+
+    try:
+        nets, card = registry.load(name)
+    except checkpoints.CheckpointError:
+        return None
+    return registry.get(card.kind).sample(nets, card, n, seed)["images"]

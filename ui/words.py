@@ -132,3 +132,14 @@ def link_notice(problems: list[tuple[str, str, str]]) -> str:
     """What the page says about the parts of a link it could not use (it opened with the defaults there)."""
     items = "; ".join(f"`{key}={value}` {LINK_PROBLEMS.get(why, why)}" for key, value, why in problems)
     return f"Some settings in this link were ignored, and their defaults used instead: {items}."
+
+
+SGAN_GENERATOR_LOSSES = {
+    "feature_matching": "Feature matching: ‖mean f(x) − mean f(G(z))‖² on D's last hidden layer",
+    "non_saturating": "Non-saturating: −log D(G(z))",
+}
+
+SGAN_NETWORKS = {
+    "mlp": "Salimans et al.'s MLPs: D 784-1000-500-250-250-250-10, G 100-500-500-784",
+    "mlp_small": "smaller MLPs for live training: D 784-500-250-250-10, G 100-256-256-784",
+}

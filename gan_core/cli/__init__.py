@@ -6,6 +6,7 @@
     python -m gan_core sample cgan_mnist --n 100 [--label 3] --out digits.npz     (or .png)
     python -m gan_core sample cyclegan_digits --direction AB --n 100 --out ab.npz
     python -m gan_core evaluate dcgan_mnist --n 10000 [--write]                   (metrics into the card)
+    python -m gan_core predict sgan_mnist --images in.npz --out out.npz           (a reader's labels)
 """
 from __future__ import annotations
 
@@ -109,7 +110,19 @@ def _commands() -> dict:
         "evaluate": (evaluate, "re-measure a checkpoint as its card does", one + [
             ("--n", dict(type=int, default=10_000)),
             ("--write", dict(action="store_true", help="store the metrics in the model card"))]),
+        "predict": (read_digits, "the labels and class probabilities a shipped reader gives uint8 N x 28 x 28 "
+                                 "`images` in an .npz", [
+            ("name", {}),
+            ("--images", dict(required=True, help="an .npz with `images`: uint8 N x 28 x 28, white on black")),
+            ("--out", dict(required=True, help="an .npz: `labels` (uint8) and `probabilities` (N x classes)"))]),
     }
+
+
+def read_digits(args) -> int:
+    """`predict`: its code lives in cli/predict.py (a function named like the submodule would be shadowed by it)."""
+    from gan_core.cli.predict import predict
+
+    return predict(args)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ class Family:
     sample_options: dict = field(default_factory=dict)  # `sample` flags it accepts: name -> (type, help)
     defaults: dict = field(default_factory=dict)  # run options that differ for this family (e.g. eval_samples)
     presets: dict = field(default_factory=dict)  # name -> core.presets.Preset: `train NAME --preset P`
+    reader: str | None = None  # the network of `load`'s dict that classifies digits: `predict NAME` uses it
 
 
 _WHERE = {  # family name -> the module that defines FAMILY (or FAMILIES)
@@ -37,6 +38,7 @@ _WHERE = {  # family name -> the module that defines FAMILY (or FAMILIES)
     "cgan": "gan_core.families.cgan.family",
     "cyclegan": "gan_core.families.cyclegan.family",
     "toy2d": "gan_core.families.toy.family",
+    "sgan": "gan_core.families.sgan.family",
 }
 KIND_ALIASES = {"mnist_classifier": "classifier"}  # a card's kind -> the family that made it
 

@@ -105,7 +105,8 @@ def layer_summary(net) -> str:
         elif next(m.children(), None) is None and not type(m).__module__.startswith("torch.nn.utils"):
             parts.append(type(m).__name__)
         if nn.utils.parametrize.is_parametrized(m):
-            parts[-1] += " (spectral norm)"
+            kinds = {type(p).__name__ for ps in m.parametrizations.values() for p in ps}
+            parts[-1] += " (weight norm)" if kinds == {"_WeightNorm"} else " (spectral norm)"
     return ", ".join(parts)
 
 

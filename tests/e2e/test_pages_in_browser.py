@@ -181,6 +181,25 @@ def mode_collapse(page) -> None:
                                                "G's manifold": False})
 
 
+def train_both_then_change_the_label_budget(page) -> None:
+    """SGAN: Start trains the SGAN and its baseline until both have an accuracy; then one step of the label
+    slider and Reset give a run with 5 labels per class."""
+    start_and_watch_steps(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')].filter(e => "
+                           "/^(SGAN|Baseline) test accuracy\\s*[0-9.]+%/.test(e.innerText)).length == 2",
+                           timeout=120_000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    wait_idle(page)
+    assert page.get_by_text("The 100 labelled digits this run learns from").count() == 1
+    press_slider(page, "Labels per class", "ArrowLeft")  # 10 -> 5
+    wait_idle(page)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.wait_for_function("() => document.body.innerText.includes('The 50 labelled digits this run learns from')",
+                           timeout=60_000)
+    wait_idle(page)
+
+
 INTERACTIONS = {
     "conditional_gan": move_digit_slider,
     "cyclegan": translate_new_sample,
@@ -191,6 +210,7 @@ INTERACTIONS = {
     "mode_collapse": mode_collapse,
     "inside_game": inside_game,
     "dcgan_mnist": start_and_watch_steps,
+    "semi_supervised_gan": train_both_then_change_the_label_budget,
 }
 
 

@@ -96,14 +96,14 @@ FAMILIES = {
         _card(f"CNN: {CNN} -> 10 logits; features = the 128-d penultimate layer"),
         _load(lambda c: MNISTClassifier(c.get("width", 32))), evaluate_classifier,
         lambda m: (f"test accuracy {m['test_accuracy']:.4f}, real test MNIST score {m['test_mnist_score']:.3f}, "
-                   f"Frechet test vs train {m['frechet_test_vs_train']:.3f}"), line),
+                   f"Frechet test vs train {m['frechet_test_vs_train']:.3f}"), line, reader="model"),
     "typeset_reader": Family(
         "typeset_reader", "the reader of typeset digits (grades the CycleGAN's G_AB)", TypesetReaderConfig,
         TypesetReaderTrainer, _card(f"the MNIST classifier's CNN ({CNN}) trained on typeset digits rendered by "
                                     "gan_core.data.typeset"),
         _load(lambda c: MNISTClassifier(c.get("width", 32))), evaluate_typeset,
         lambda m: (f"held-out typeset accuracy {m['heldout_accuracy']:.4f} ({m['heldout_n']:,} renders); on MNIST "
-                   f"test {m['mnist_test_accuracy']:.4f}"), line, defaults={"eval_samples": 10_000}),
+                   f"test {m['mnist_test_accuracy']:.4f}"), line, defaults={"eval_samples": 10_000}, reader="model"),
     "domain_judge": Family(
         "domain_judge", "the judge of handwritten vs typeset, by shape", DomainJudgeConfig, DomainJudgeTrainer,
         _card("fixed: an ink mask (pixels under 20% of full ink become background, over 50% full ink) and a "
@@ -112,5 +112,5 @@ FAMILIES = {
                                           tuple(c.get("ink", (0.2, 0.5))))),
         evaluate_judge,
         lambda m: (f"held-out accuracy: handwritten {m['handwritten_accuracy']:.4f}, typeset "
-                   f"{m['typeset_accuracy']:.4f}"), line, defaults={"eval_samples": 10_000}),
+                   f"{m['typeset_accuracy']:.4f}"), line, defaults={"eval_samples": 10_000}, reader="model"),
 }

@@ -89,27 +89,28 @@ class Chart(go.Figure):
         self._layout.setdefault("shapes", []).append(_nest(props))
         return self
 
-    def _annotate(self, text: str | None, **where: Any) -> None:
+    def _across(self, along: str, value: float, line: dict | None, text: str | None, position: str) -> Chart:
+        """A line across the plot at `value` on axis `along` ("y": horizontal, "x": vertical), as Plotly's
+        add_hline/add_vline, with an optional label at the end `position` names ("top right", ...)."""
+        other = "x" if along == "y" else "y"
+        self.add_shape(type="line", **{f"{other}ref": f"{other} domain", f"{other}0": 0, f"{other}1": 1,
+                                       f"{along}ref": along, f"{along}0": value, f"{along}1": value}, line=line or {})
         if text:
-            self._layout.setdefault("annotations", []).append({"text": text, "showarrow": False, **where})
+            top, right = "top" in position, "right" in position
+            end = right if along == "y" else top  # where along the line the label sits
+            self._layout.setdefault("annotations", []).append({
+                "text": text, "showarrow": False, f"{other}ref": f"{other} domain", other: 1 if end else 0,
+                f"{along}ref": along, along: value, "xanchor": "right" if right == (along == "y") else "left",
+                "yanchor": "bottom" if top else "top"})
+        return self
 
     def add_hline(self, y: float, line: dict | None = None, annotation_text: str | None = None,
                   annotation_position: str = "top right") -> Chart:
-        """A horizontal line across the plot (as Plotly's add_hline), with an optional label at its right end."""
-        self.add_shape(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y, line=line or {})
-        self._annotate(annotation_text, xref="x domain", x=1 if "right" in annotation_position else 0, yref="y",
-                       y=y, xanchor="right" if "right" in annotation_position else "left",
-                       yanchor="bottom" if "top" in annotation_position else "top")
-        return self
+        return self._across("y", y, line, annotation_text, annotation_position)
 
     def add_vline(self, x: float, line: dict | None = None, annotation_text: str | None = None,
                   annotation_position: str = "top right") -> Chart:
-        """A vertical line across the plot (as Plotly's add_vline), with an optional label at its top."""
-        self.add_shape(type="line", yref="y domain", y0=0, y1=1, xref="x", x0=x, x1=x, line=line or {})
-        self._annotate(annotation_text, yref="y domain", y=1 if "top" in annotation_position else 0, xref="x",
-                       x=x, yanchor="bottom" if "top" in annotation_position else "top",
-                       xanchor="left" if "right" in annotation_position else "right")
-        return self
+        return self._across("x", x, line, annotation_text, annotation_position)
 
     def add_hrect(self, y0: float, y1: float, **props: Any) -> Chart:
         return self.add_shape(type="rect", xref="x domain", x0=0, x1=1, yref="y", y0=y0, y1=y1, **props)

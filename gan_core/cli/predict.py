@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_core.data.mnist import to_float
+from gan_core.eval.readers import logits_of
 
 
 def read_images(path: str | Path) -> np.ndarray:
@@ -42,16 +42,6 @@ def read_images(path: str | Path) -> np.ndarray:
     return images
 
 
-@torch.no_grad()
-def probabilities(reader: torch.nn.Module, images: np.ndarray, batch: int = 1000) -> np.ndarray:
-    """softmax of the reader's logits, (N, classes), in eval mode."""
-    reader.eval()
-    device = next(reader.parameters()).device
-    out = [torch.softmax(reader(to_float(images[i:i + batch]).to(device)).float(), 1).cpu()
-           for i in range(0, len(images), batch)]
-    return torch.cat(out).numpy()
-
-
 def predict(args) -> int:
     from gan_core.cli import _checkpoint
 
@@ -62,7 +52,7 @@ def predict(args) -> int:
     if out.suffix != ".npz":
         raise ValueError(f"--out must end in .npz, got {out}")
     images = read_images(args.images)
-    probs = probabilities(family.load(path)[family.reader], images)
+    probs = torch.softmax(logits_of(family.load(path)[family.reader], images), 1).numpy()
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out, labels=probs.argmax(1).astype(np.uint8), probabilities=probs.astype(np.float32))
     print(f"wrote {len(images)} predictions of {args.name} to {out}")

@@ -67,6 +67,24 @@ def classify(model: nn.Module, images, batch: int = 1000, device=None) -> tuple[
     return np.concatenate(probs).astype(np.float64), np.concatenate(feats).astype(np.float64)
 
 
+@torch.no_grad()
+def logits_of(model: torch.nn.Module, images, batch: int = 2000) -> torch.Tensor:
+    """Any digit reader's logits, in eval mode (no dropout or noise) and in batches, for uint8 images (n, 28, 28)
+    or floats in [-1, 1]; the model's train/eval mode is left as it was."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    try:
+        out = []
+        for i in range(0, len(images), batch):
+            chunk = images[i:i + batch]
+            x = to_float(chunk) if isinstance(chunk, np.ndarray) or chunk.dtype == torch.uint8 else chunk.float()
+            out.append(model(x.to(device)).float().cpu())
+        return torch.cat(out) if out else torch.zeros(0, 10)
+    finally:
+        model.train(was_training)
+
+
 def accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray) -> float:
     probs, _ = classify(model, images)
     return float((probs.argmax(1) == np.asarray(labels)).mean())

@@ -5,25 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from gan_core.data.mnist import load_mnist, to_float
+from gan_core.data.mnist import load_mnist
+from gan_core.eval.readers import logits_of
 from gan_core.families.sgan.networks import real_probability
-
-
-@torch.no_grad()
-def logits_of(model: torch.nn.Module, images, batch: int = 2000) -> torch.Tensor:
-    """The classifier's 10 logits (in eval mode: no noise) for uint8 images (n, 28, 28) or floats in [-1, 1]."""
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    try:
-        out = []
-        for i in range(0, len(images), batch):
-            chunk = images[i:i + batch]
-            x = to_float(chunk) if isinstance(chunk, np.ndarray) or chunk.dtype == torch.uint8 else chunk.float()
-            out.append(model(x.to(device)).float().cpu())
-        return torch.cat(out) if out else torch.zeros(0, 10)
-    finally:
-        model.train(was_training)
 
 
 def predict(model: torch.nn.Module, images) -> np.ndarray:

@@ -1,8 +1,8 @@
 """Benchmark: what one live redraw of "Inside the game (2-D)" costs, one student alone on one CPU thread.
 
 A redraw is what the page's live tick does: train for the tick's time box (ui.live.PLANE_TICK_SECONDS),
-compute the plane's layers (every layer on), and build the figures as Streamlit does (validate each
-plotly figure once and turn it into JSON; the model overview's SVG). It prints the milliseconds in
+compute the plane's layers (every layer on), and build the figures as Streamlit does (take each chart's
+dicts and turn them into JSON; the model overview's SVG). It prints the milliseconds in
 training, in the layers and in the figures per redraw, and the redraws per second they allow; then
 the same with the layers' cache at work (a redraw without training between: nothing to recompute).
 Run: python bench/bench_inside_game.py [--seconds 20] [--shape circle] [--noise-dim 2]

@@ -54,6 +54,13 @@ class Chart(go.Figure):
         self._traces: list[dict[str, Any]] = []
         self._layout: dict[str, Any] = _nest(layout)
 
+    @classmethod
+    def of(cls, data: list[dict[str, Any]], layout: dict[str, Any]) -> Chart:
+        """A chart of traces and a layout already written as Plotly's nested dicts (no shorthand)."""
+        chart = cls()
+        chart._traces, chart._layout = data, layout
+        return chart
+
     def __repr__(self) -> str:
         return f"Chart({len(self._traces)} traces)"
 
@@ -117,6 +124,3 @@ class Chart(go.Figure):
 
     def to_dict(self) -> dict[str, Any]:
         return {"data": self._traces, "layout": self._layout}
-
-    def to_plotly_json(self) -> dict[str, Any]:
-        return self.to_dict()

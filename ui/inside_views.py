@@ -1,12 +1,13 @@
 """The "Inside the game" views: the plane with its layers (live, or one slow-motion phase) as plain plotly
-dicts (Streamlit validates a figure once; building a go.Figure first would do it twice), and the model
-overview as SVG drawn from the live numbers."""
+dicts in a `ui.chart.Chart` (sent as they are: no validation on every redraw), and the model overview as
+SVG drawn from the live numbers."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
+from ui.chart import Chart
 from ui.plots import DISC, FAKE, REAL
 
 SURFACE_SCALE = [[0.0, FAKE], [0.5, "#ffffff"], [1.0, REAL]]  # "looks fake" - 1/2 - "looks real"
@@ -121,13 +122,13 @@ def manifold_traces(pts: np.ndarray, density: np.ndarray) -> list[dict]:
     return traces
 
 
-def frame(data: list[dict], lo: float, hi: float, title: str = "", height: int = 560, shapes=()) -> dict:
+def frame(data: list[dict], lo: float, hi: float, title: str = "", height: int = 560, shapes=()) -> Chart:
     """A square plane over [lo, hi]² with a legend below."""
     axis = dict(range=[lo, hi], zeroline=False, showgrid=False, constrain="domain")
-    return {"data": data, "layout": dict(
+    return Chart.of(data, dict(
         title=dict(text=title), height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
         shapes=list(shapes), xaxis=axis, yaxis=dict(axis, scaleanchor="x", scaleratio=1), uirevision="keep",
-        plot_bgcolor="#fafafa", legend=dict(orientation="h", yanchor="top", y=-0.04, xanchor="left", x=0))}
+        plot_bgcolor="#fafafa", legend=dict(orientation="h", yanchor="top", y=-0.04, xanchor="left", x=0)))
 
 
 def hq_circles(centres, std: float) -> list[dict]:
@@ -137,7 +138,7 @@ def hq_circles(centres, std: float) -> list[dict]:
                  fillcolor="rgba(31,119,180,0.15)") for cx, cy in centres]
 
 
-def plane(layers, shown, centres=None, title: str = "", mode_std: float | None = None) -> dict:
+def plane(layers, shown, centres=None, title: str = "", mode_std: float | None = None) -> Chart:
     """The live plane: the layers in `shown` (LAYERS names) that `layers` holds; with `mode_std`, each mode
     centre's high-quality circle."""
     data = []
@@ -161,7 +162,7 @@ def plane(layers, shown, centres=None, title: str = "", mode_std: float | None =
 PHASE_POINTS = 200  # points of each batch a slow-motion phase shows (a batch of 512 hides the arrows)
 
 
-def phase_plane(slow, lo: float, hi: float, centres=None) -> dict:
+def phase_plane(slow, lo: float, hi: float, centres=None) -> Chart:
     """The plane at a slow-motion phase: what that phase changes (gan_core.families.toy.slow_motion), for
     the first PHASE_POINTS samples of each batch."""
     n = slow.phase
@@ -197,8 +198,8 @@ def phase_plane(slow, lo: float, hi: float, centres=None) -> dict:
     return frame(data, lo, hi)
 
 
-def metrics_figure(history: dict, js_floor: float, height: int = 270) -> dict:
-    """Three panels in one figure (one validation, not three): the losses; D's mean predictions on reals and
+def metrics_figure(history: dict, js_floor: float, height: int = 270) -> Chart:
+    """Three panels in one figure: the losses; D's mean predictions on reals and
     fakes; KL and JS between the real and generated histograms, with JS between two real samples dotted."""
     every = max(1, len(history.get("step", [])) // CURVE_POINTS)  # a thinner curve draws faster in the browser
     history = {key: values[::every] for key, values in history.items()}
@@ -220,4 +221,4 @@ def metrics_figure(history: dict, js_floor: float, height: int = 270) -> dict:
                              xaxis=f"x{axis}", yaxis=f"y{axis}", line=dict(color=next(colours))))
     data.append(dict(type="scatter", x=[steps[0], steps[-1]] if steps else [], y=[js_floor, js_floor], mode="lines",
                      name="JS of two real samples", xaxis="x3", yaxis="y3", line=dict(color=DISC, dash="dot")))
-    return {"data": data, "layout": layout}
+    return Chart.of(data, layout)

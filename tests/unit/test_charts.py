@@ -41,3 +41,14 @@ def test_a_chart_is_sent_as_its_dicts_and_plotlys_validator_still_catches_a_typo
     go.Figure(chart.to_dict())  # valid
     with pytest.raises(ValueError, match="colour"):
         go.Figure(Chart().add_scatter(x=[1], y=[1], line_colour="red").to_dict())
+
+
+def test_the_sgan_lessons_charts_pass_plotlys_validator():
+    """They are drawn only after training or loading (the page tests validate a page's first render)."""
+    from ui import sgan_views
+
+    charts = [sgan_views.confusion_matrix(np.eye(10) * 5 + 1, "SGAN"), sgan_views.heads_chart(np.full(10, 0.1), "x"),
+              sgan_views.accuracy_curves([{"step": 50, "sgan_test": 0.5, "baseline_test": 0.4}],
+                                         references={"book SGAN": 0.8941, "book baseline": 0.6922})]
+    for chart in charts:
+        go.Figure(chart.to_dict())

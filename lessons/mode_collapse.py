@@ -90,7 +90,7 @@ def make_trainer(settings):
 PLANE_LAYERS = ("surface", "arrows", "manifold")  # on top of the generated points and the mode centres
 PLANE_POINTS = 300  # generated points (and arrows) on the plane
 shown = {"fake"}
-if target in ("ring", "grid"):
+if target in mc.PLANE_TARGETS:
     toggles = st.columns(len(PLANE_LAYERS) + 1)
     shown |= {layer for col, layer in zip(toggles, PLANE_LAYERS)
               if col.toggle(LAYER_TITLES[layer], value=layer != "manifold", key=f"mc_layer_{layer}")}
@@ -153,7 +153,7 @@ else:
             st.subheader(MODE_COLLAPSE_METHODS[r.settings[1]])
             live_view(key, r, draw_factory(key, f"seed {r.settings[2]}", r), seconds=0.1)
 
-if target in ("ring", "grid"):
+if target in mc.PLANE_TARGETS:
     st.subheader("What to look for")
     st.markdown(
         "The layers are those of *Inside the game (2-D)*: the heatmap is D's verdict on each point of the plane "

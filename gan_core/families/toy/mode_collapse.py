@@ -12,6 +12,7 @@ from gan_core.families.toy.inside import InsideTrainer
 from gan_core.families.toy.trainer import DistributionTrainer
 
 TARGETS = ("ring", "grid", "two_mode", "three_mode")
+PLANE_TARGETS = ("ring", "grid")  # the 2-D ones: their trainer also computes the plane's layers
 
 # What each method switches on in the loop (its preset's description).
 METHODS = {
@@ -96,7 +97,7 @@ def preset(target: str, method: str, seed: int = 0) -> Preset:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {sorted(METHODS)}")
     base = dict(_BASE[target])
-    if target in ("ring", "grid"):
+    if target in PLANE_TARGETS:
         base.setdefault("eval_samples", 2500)
     if method == "sharp_minibatch_std":
         options = _SHARP[target][0] if target in _SHARP else dict(d_minibatch="std")
@@ -110,5 +111,5 @@ def make_trainer(target: str, method: str, seed: int = 0, device="cpu") -> Distr
     """The trainer of a preset; on the 2-D targets, one that also computes the plane's layers (D's surface,
     G's gradients and manifold) and steps D or G alone."""
     config = preset(target, method, seed).config
-    return (InsideTrainer if target in ("ring", "grid") else DistributionTrainer)(config, device=device)
+    return (InsideTrainer if target in PLANE_TARGETS else DistributionTrainer)(config, device=device)
 

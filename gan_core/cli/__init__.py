@@ -12,26 +12,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import torch
 
-from gan_core.core.config import help_of, option, settable_fields
-from gan_core.core.run import Cadence
+from gan_core.core.config import help_of, settable_fields
+from gan_core.core.run import RunOptions
 from gan_core.device import pick_device
 from gan_core.families import registry
 from gan_core.io import checkpoints
 from gan_core.io.cards import ModelCard
-
-
-@dataclass(kw_only=True)
-class RunOptions(Cadence):
-    """How a training run is carried out (as opposed to what is trained: the family's config)."""
-
-    out: str = option("", "checkpoint name, e.g. pretrained/dcgan_mnist (required)")
-    epochs: float = option(3.0, "passes over the training set")
-    eval_samples: int = option(10_000, "samples (per direction for a CycleGAN) for the final evaluation")
 
 
 def _add_flags(parser, cls, skip=(), defaults=None) -> None:
@@ -95,6 +87,23 @@ def evaluate(args) -> int:
     return 0
 
 
+def predict(args) -> int:
+    from gan_core.eval.readers import logits_of
+    from gan_core.io.uploads import read_digit_batch
+
+    path, card, family = _checkpoint(args.name)
+    if family.reader is None:
+        raise ValueError(f"{args.name} is a {family.name}: it draws digits, it does not read them")
+    if not args.out.endswith(".npz"):
+        raise ValueError(f"--out must end in .npz, got {args.out}")
+    images = read_digit_batch(args.images)
+    probs = torch.softmax(logits_of(family.load(path)[family.reader], images), 1).numpy()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out, labels=probs.argmax(1).astype(np.uint8), probabilities=probs.astype(np.float32))
+    print(f"wrote {len(images)} predictions of {args.name} to {args.out}")
+    return 0
+
+
 def _sample_options() -> dict:
     """`sample` flags that some family takes: name -> (type, help)."""
     return {k: v for name in registry.names() for k, v in registry.get(name).sample_options.items()}
@@ -110,19 +119,12 @@ def _commands() -> dict:
         "evaluate": (evaluate, "re-measure a checkpoint as its card does", one + [
             ("--n", dict(type=int, default=10_000)),
             ("--write", dict(action="store_true", help="store the metrics in the model card"))]),
-        "predict": (read_digits, "the labels and class probabilities a shipped reader gives uint8 N x 28 x 28 "
+        "predict": (predict, "the labels and class probabilities a shipped reader gives uint8 N x 28 x 28 "
                                  "`images` in an .npz", [
             ("name", {}),
             ("--images", dict(required=True, help="an .npz with `images`: uint8 N x 28 x 28, white on black")),
             ("--out", dict(required=True, help="an .npz: `labels` (uint8) and `probabilities` (N x classes)"))]),
     }
-
-
-def read_digits(args) -> int:
-    """`predict`: its code lives in cli/predict.py (a function named like the submodule would be shadowed by it)."""
-    from gan_core.cli.predict import predict
-
-    return predict(args)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -18,6 +18,15 @@ class Cadence:
     progress_cost: float = field(default=0.05, init=False)
 
 
+@dataclass(kw_only=True)
+class RunOptions(Cadence):
+    """How a training run is carried out (as opposed to what is trained: the family's config)."""
+
+    out: str = option("", "checkpoint name, e.g. pretrained/dcgan_mnist (required)")
+    epochs: float = option(3.0, "passes over the training set")
+    eval_samples: int = option(10_000, "samples (per direction for a CycleGAN) for the final evaluation")
+
+
 def run_to(trainer, total: int, cadence: Cadence, on_eval: Callable[[], str] | None = None,
            on_checkpoint: Callable[[], object] | None = None,
            on_progress: Callable[[str], object] | None = None) -> str:

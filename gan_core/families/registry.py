@@ -30,16 +30,9 @@ class Family:
     reader: str | None = None  # the network of `load`'s dict that classifies digits: `predict NAME` uses it
 
 
-_WHERE = {  # family name -> the module that defines FAMILY (or FAMILIES)
-    "classifier": "gan_core.families.readers.family",
-    "typeset_reader": "gan_core.families.readers.family",
-    "domain_judge": "gan_core.families.readers.family",
-    "dcgan": "gan_core.families.dcgan.family",
-    "cgan": "gan_core.families.cgan.family",
-    "cyclegan": "gan_core.families.cyclegan.family",
-    "toy2d": "gan_core.families.toy.family",
-    "sgan": "gan_core.families.sgan.family",
-}
+# family name -> its folder under gan_core/families, whose family.py defines FAMILY (or FAMILIES)
+_WHERE = {"classifier": "readers", "typeset_reader": "readers", "domain_judge": "readers", "dcgan": "dcgan",
+          "cgan": "cgan", "cyclegan": "cyclegan", "toy2d": "toy", "sgan": "sgan"}
 KIND_ALIASES = {"mnist_classifier": "classifier"}  # a card's kind -> the family that made it
 
 
@@ -47,7 +40,7 @@ def get(name: str) -> Family:
     name = KIND_ALIASES.get(name, name)
     if name not in _WHERE:
         raise ValueError(f"unknown model family {name!r}; choose one of {sorted(_WHERE)}")
-    module = import_module(_WHERE[name])
+    module = import_module(f"gan_core.families.{_WHERE[name]}.family")
     return getattr(module, "FAMILIES", {}).get(name) or module.FAMILY
 
 

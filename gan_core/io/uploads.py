@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import pickle
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -88,3 +90,28 @@ def read_weights(data: bytes, filename: str) -> dict[str, torch.Tensor]:
             raise UploadRejected("This .pth file does not hold a state dict (a mapping of names to tensors).")
         return dict(obj)
     raise UploadRejected("Weights must be a .safetensors or .pth file.")
+
+
+def read_digit_batch(path: str | Path) -> np.ndarray:
+    """The uint8 (N, 28, 28) `images` array of an .npz file; UploadRejected, with the reason, for anything else."""
+    path = Path(path)
+    if not path.is_file():
+        raise UploadRejected(f"{path} does not exist")
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":  # an .npz is a zip archive of .npy arrays
+            raise UploadRejected(f"{path} is not an .npz file (np.savez(path, images=...) makes one)")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if "images" not in data.files:
+                raise UploadRejected(f"{path} holds {sorted(data.files)}, not an array named `images`")
+            images = data["images"]
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise UploadRejected(f"{path} is not a readable .npz file ({exc})") from None
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise UploadRejected(f"{path} holds pickled objects, which are never loaded") from None
+        raise
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0:
+        raise UploadRejected(f"the images must be uint8 N x 28 x 28 (white digits on black, as MNIST); {path} "
+                             f"holds {images.dtype} {images.shape}")
+    return images

@@ -12,13 +12,10 @@ LOG2 = float(np.log(2.0))
 
 
 def _xlogy(a, b):
-    """a * log(b) with the convention 0 * log(0) = 0."""
-    a, b = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float))
-    out = np.zeros_like(a)
-    nz = a > 0
-    with np.errstate(divide="ignore"):  # log(0) = -inf is the right answer where a > 0
-        out[nz] = a[nz] * np.log(b[nz])
-    return out
+    """a * log(b) with the convention 0 * log(0) = 0 (and -inf where a > 0 = b, the right answer)."""
+    from scipy.special import xlogy
+
+    return xlogy(np.asarray(a, float), np.asarray(b, float))
 
 
 def optimal_discriminator(p_data, p_g):
@@ -87,18 +84,37 @@ def grid_for(*normals: tuple[float, float], points: int = 4001, width: float = 8
     return np.linspace(lo, hi, points)
 
 
+def _normal_pdf(x, mu, sd):
+    return np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
+
+
+def _gaussian_divergences(mu_data, sd_data, mu_g, sd_g, points: int, width: float = 8.0) -> dict:
+    """JSD, W1 and the densities for p_data = N(mu_data, sd_data) against N(mu_g, sd_g), on a grid covering
+    both; mu_g may be an array, one game per row, computed as one array operation (no loop over games)."""
+    from scipy.special import ndtr
+
+    mu_g = np.asarray(mu_g, float)[..., None]
+    lo = np.minimum(mu_data - width * sd_data, mu_g - width * sd_g)
+    hi = np.maximum(mu_data + width * sd_data, mu_g + width * sd_g)
+    x = lo + (hi - lo) * np.linspace(0.0, 1.0, points)
+    p, q = _normal_pdf(x, mu_data, sd_data), _normal_pdf(x, mu_g, sd_g)
+    m = 0.5 * (p + q)
+    kl_pm = _xlogy(p, p) - _xlogy(p, m)
+    kl_qm = _xlogy(q, q) - _xlogy(q, m)
+    return {"x": x, "p_data": p, "p_g": q,
+            "jsd": 0.5 * np.trapezoid(kl_pm + kl_qm, x, axis=-1),
+            "w1": np.trapezoid(np.abs(ndtr((x - mu_data) / sd_data) - ndtr((x - mu_g) / sd_g)), x, axis=-1)}
+
+
 def gaussian_game(mu_data: float, sd_data: float, mu_g: float, sd_g: float, points: int = 4001) -> dict:
     """Everything the minimax lesson shows for p_data = N(mu_data, sd_data), p_g = N(mu_g, sd_g)."""
-    from scipy import stats
-
-    x = grid_for((mu_data, sd_data), (mu_g, sd_g), points=points)
-    p_data, p_g = stats.norm.pdf(x, mu_data, sd_data), stats.norm.pdf(x, mu_g, sd_g)
+    game = _gaussian_divergences(mu_data, sd_data, mu_g, sd_g, points)
+    x, p_data, p_g = game["x"], game["p_data"], game["p_g"]
     d_star = optimal_discriminator(p_data, p_g)
     return {
         "x": x, "p_data": p_data, "p_g": p_g, "d_star": d_star,
         "value": optimal_value(p_data, p_g, x),
-        "jsd": jsd(p_data, p_g, x),
-        "w1": wasserstein1(stats.norm.cdf(x, mu_data, sd_data), stats.norm.cdf(x, mu_g, sd_g), x),
+        "jsd": float(game["jsd"]), "w1": float(game["w1"]),
         # what the optimal D says about fakes on average: E_pg[D*(x)]
         "d_star_on_fakes": float(np.trapezoid(p_g * d_star, x)),
     }
@@ -111,8 +127,5 @@ def divergences_vs_shift(sd_data: float, sd_g: float, shifts) -> dict:
     which is why a Wasserstein critic still gives the generator a useful gradient.
     """
     shifts = np.asarray(shifts, float)
-    out = {"shift": shifts, "jsd": np.empty_like(shifts), "w1": np.empty_like(shifts)}
-    for i, s in enumerate(shifts):
-        game = gaussian_game(0.0, sd_data, float(s), sd_g, points=2001)
-        out["jsd"][i], out["w1"][i] = game["jsd"], game["w1"]
-    return out
+    games = _gaussian_divergences(0.0, sd_data, shifts, sd_g, points=2001)
+    return {"shift": shifts, "jsd": games["jsd"], "w1": games["w1"]}

@@ -88,14 +88,6 @@ else:
               help="Draw new noise vectors z: new handwriting, same digit.")
     seed = int(st.session_state["cgan_noise_seed"])
 
-z = model.noise(n, seed)
-labels = np.full(n, digit)
-t0 = time.perf_counter()
-images = model.decode(z, labels)
-model_ms = 1000 * (time.perf_counter() - t0)
-st.session_state["cgan_last"] = {"digit": int(digit), "seed": seed, "images": images}
-
-
 def verdicts(imgs: np.ndarray, wanted: np.ndarray):
     if evaluator is None:
         return [""] * len(imgs), None, None
@@ -104,20 +96,50 @@ def verdicts(imgs: np.ndarray, wanted: np.ndarray):
     return [f"{p} · {c:.0%}" for p, c in zip(pred, conf)], pred == wanted, pred
 
 
-captions, ok, pred = verdicts(images, labels)
+def as_png(picture: np.ndarray) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(picture).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+# A class moves the same slider over the same seeds: each drawing is made once and shared (the shipped
+# weights are fixed), so a slider move costs a lookup, not 132 generated and classified digits.
+@st.cache_data(max_entries=256, show_spinner=False)
+def requested(digit: int, n: int, seed: int) -> dict:
+    z = model.noise(n, seed)
+    t0 = time.perf_counter()
+    images = model.decode(z, np.full(n, digit))
+    model_ms = 1000 * (time.perf_counter() - t0)
+    captions, ok, _ = verdicts(images, np.full(n, digit))
+    return {"images": images, "model_ms": model_ms, "agree": None if ok is None else int(ok.sum()),
+            "png": as_png(plots.captioned_grid(images, captions, ok, cols=min(10, n), scale=2))}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def style_content_png(seed: int) -> bytes:
+    table, table_y = style_content_grid(model.G, rows=10, seed=seed + 7919, z_dim=model.z_dim)  # other z than above
+    captions, ok, _ = verdicts(table, table_y)
+    return as_png(plots.captioned_grid(table, captions, ok, cols=10, scale=2))
+
+
+drawn = requested(int(digit), int(n), seed)
+st.session_state["cgan_last"] = {"digit": int(digit), "seed": seed, "images": drawn["images"]}
 st.subheader(f"Requested digit: {digit}")
-st.image(plots.captioned_grid(images, captions, ok, cols=min(10, n), scale=2), clamp=True)
-summary = f"Generated {n} digit{'s' if n > 1 else ''} in **{model_ms:.1f} ms** of model time on the CPU (seed {seed})."
-if ok is not None:
-    summary += f" The classifier agrees on **{int(ok.sum())} of {n}**; under each digit: its verdict and confidence."
+st.image(drawn["png"])
+summary = (f"Generated {n} digit{'s' if n > 1 else ''} in **{drawn['model_ms']:.1f} ms** of model time on the CPU "
+           f"(seed {seed}).")
+if drawn["agree"] is not None:
+    summary += f" The classifier agrees on **{drawn['agree']} of {n}**; under each digit: its verdict and confidence."
 st.caption(summary)
 
 st.subheader("Style vs content: the same z writes every digit")
 st.markdown("Each **row** is one noise vector z, each **column** asks for digit 0–9. Content (which digit) comes "
             "from y; style (thickness, slant, width) stays with z along the row.")
-table, table_y = style_content_grid(model.G, rows=10, seed=seed + 7919, z_dim=model.z_dim)  # other z than above
-t_captions, t_ok, _ = verdicts(table, table_y)
-st.image(plots.captioned_grid(table, t_captions, t_ok, cols=10, scale=2), clamp=True)
+st.image(style_content_png(seed))
 
 card = model.card
 m = card.metrics

@@ -2,7 +2,7 @@
 
 Prints training iterations/s, then per seed: the seconds (training only) until the fit first holds
 (|mean err| < 0.05, |std err| < 0.05 and W1 < 0.05 against N(4, 1.25)), and the share of the later
-checks (one every 50 iterations, up to --iterations) that stay inside; then the median and the slowest
+checks (one every 10 iterations, up to --iterations) that stay inside; then the median and the slowest
 seed. Run: python bench/bench_gaussian_gan.py [--seeds 10]
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ def fits(snap, tol: float) -> bool:
     return abs(m["mean"] - 4.0) < tol and abs(m["std"] - 1.25) < tol and snap.w1 < tol
 
 
-def first_touch_and_holding(seed: int, tol: float, iterations: int, every: int = 50
+def first_touch_and_holding(seed: int, tol: float, iterations: int, every: int = 10
                             ) -> tuple[float | None, float | None]:
     """(training seconds until the fit first holds, or None; share of the later checks inside it, or None)."""
     trainer = DistributionTrainer(replace(PRESETS_1D["Fast"].config, seed=seed))

@@ -102,10 +102,8 @@ class GANTrainer:
         from the step; optimiser moments start afresh (checkpoints do not store them)."""
         self.G.load_state_dict(state["networks"]["G"])
         self.D.load_state_dict(state["networks"]["D"])
-        self.step_count = int(state.get("step", 0))
-        self.elapsed = float(state.get("elapsed_s", 0.0))
-        self.resumed_from = state.get("resumed_from")
-        self.epochs_before = float(state.get("epochs", 0.0))
+        self.step_count, self.elapsed = int(state.get("step", 0)), float(state.get("elapsed_s", 0.0))
+        self.resumed_from, self.epochs_before = state.get("resumed_from"), float(state.get("epochs", 0.0))
         self.metrics_history = list(state.get("metrics_history", []))
         self.continue_schedule(self.step_count)
         self.status, self.divergence = "ready", None
@@ -239,13 +237,18 @@ class GANTrainer:
             stats_list.append(self._iteration())
         dt = time.perf_counter() - start
         values = torch.stack(stats_list).float().cpu()
-        reason = loss_trouble(values[:, :2]) or self.check_samples()
+        if not self.book(values[:, :2], len(stats_list), dt, dict(zip(self._last, values.mean(0).tolist()))):
+            return False
+        self._rate = len(stats_list) / dt if dt > 0 else 0.0
+        return True
+
+    def book(self, losses: torch.Tensor, steps: int, seconds: float, last: dict) -> bool:
+        """Account for training just done: stop on a non-finite loss or sample (False), else count the steps
+        and time, add a history point and keep this state as the last good one."""
+        reason = loss_trouble(losses) or self.check_samples()
         if reason:
             return self._diverge(reason)
-        self.step_count += len(stats_list)
-        self.elapsed += dt
-        self._rate = len(stats_list) / dt if dt > 0 else 0.0
-        self._last = dict(zip(self._last, values.mean(0).tolist()))
+        self.step_count, self.elapsed, self._last = self.step_count + steps, self.elapsed + seconds, last
         self.history.record(step=self.step_count, **self._last, **self.history_extras())
         self._good = self._capture()
         return True
@@ -254,11 +257,9 @@ class GANTrainer:
         """Train n iterations in chunks (curves get a point every `chunk` iterations), with no snapshot:
         a snapshot can cost as much as the steps (an image trainer renders its grid), and a command-line
         run needs one only when its progress line is redrawn. False if training diverged."""
-        remaining = int(n)
-        while remaining > 0:
-            if not self._run_chunk(min(self.chunk, remaining), None):
+        for done in range(0, int(n), self.chunk):
+            if not self._run_chunk(min(self.chunk, int(n) - done), None):
                 return False
-            remaining -= self.chunk
         return True
 
     def step(self, n: int = 1) -> Snapshot:
@@ -277,8 +278,7 @@ class GANTrainer:
                 for name, net in (("G", self.G), ("D", self.D))}
 
     def _diverge(self, reason: str) -> bool:
-        self.G.load_state_dict(self._good["G"])
-        self.D.load_state_dict(self._good["D"])
+        self.G.load_state_dict(self._good["G"]), self.D.load_state_dict(self._good["D"])
         self.status = "diverged"
         self.divergence = {"reason": reason, "step": self.step_count, "lr_g": self.config.lr_g,
                            "lr_d": self.config.lr_d}

@@ -15,7 +15,6 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from gan_core.core.loop import loss_trouble
 from gan_core.data.shapes import view_range
 from gan_core.eval.metrics import histogram_2d, kl_js
 from gan_core.families.toy import layers as L
@@ -98,15 +97,7 @@ class InsideTrainer(DistributionTrainer):
             g_loss, d_after = (float(v) for v in self.g_half())
             last.update(g_loss=g_loss, d_fake_after=d_after)
         ran = torch.tensor([[last["d_loss"] if part != "g" else 0.0, last["g_loss"] if part != "d" else 0.0]])
-        reason = loss_trouble(ran) or self.check_samples()
-        if reason:
-            self._diverge(reason)
-            return self.snapshot()
-        self.step_count += part != "d"
-        self.elapsed += time.perf_counter() - start
-        self._last = last
-        self.history.record(step=self.step_count, **self._last, **self.history_extras())
-        self._good = self._capture()
+        self.book(ran, int(part != "d"), time.perf_counter() - start, last)
         return self.snapshot()
 
     def load_state_dict(self, state: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from gan_core.tricks.base import Trick
 from gan_core.tricks.labels import LabelNoise
-from gan_core.tricks.lipschitz import GradientPenalty, WeightClipping
+from gan_core.tricks.lipschitz import GradientPenalty, R1Penalty, WeightClipping
 from gan_core.tricks.packing import Packing
 from gan_core.tricks.replay import Replay
 from gan_core.tricks.top_k import TopK
@@ -21,6 +21,8 @@ def from_config(config, loss) -> list[Trick]:
         tricks.append(LabelNoise(config.label_flip, config.label_smoothing))
     if loss.gradient_penalty and config.gp_weight > 0:
         tricks.append(GradientPenalty(config.gp_weight))
+    if config.r1_gamma > 0:
+        tricks.append(R1Penalty(config.r1_gamma))
     if loss.clip_weights:
         tricks.append(WeightClipping(config.clip_value))
     if config.unroll_steps > 0:

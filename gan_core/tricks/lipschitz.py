@@ -1,4 +1,4 @@
-"""Keeping a Wasserstein critic 1-Lipschitz: weight clipping (WGAN) or a gradient penalty (WGAN-GP)."""
+"""Bounding D's slope: weight clipping (WGAN), a gradient penalty (WGAN-GP), or R1 on the real data."""
 from __future__ import annotations
 
 import torch
@@ -24,3 +24,16 @@ class GradientPenalty(Trick):
     def d_penalty(self, trainer, game, real, fake, cond):
         critic = lambda x: trainer.judge(game, x, cond)  # noqa: E731 - the critic as D sees a batch
         return self.weight * gradient_penalty(critic, real, fake, trainer.torch_gen)
+
+
+class R1Penalty(Trick):
+    """R1 (Mescheder et al. 2018): gamma/2 * E_real ||grad_x D(x)||^2. Penalising D's slope on the data
+    alone lets the game settle at the equilibrium instead of circling it, whatever the loss."""
+
+    def __init__(self, gamma: float):
+        self.gamma = gamma
+
+    def d_penalty(self, trainer, game, real, fake, cond):
+        x = real.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(trainer.judge(game, x, cond).sum(), x, create_graph=True)
+        return 0.5 * self.gamma * grad.pow(2).reshape(len(grad), -1).sum(1).mean()

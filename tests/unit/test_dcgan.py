@@ -19,6 +19,7 @@ from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
 from gan_core.io.trainer_state import restore
+from gan_core.tricks.lipschitz import R1Penalty
 from gan_core.tricks.top_k import TopK
 from tests.support.cli_runs import train_then_resume
 
@@ -227,3 +228,20 @@ def test_top_k_trains_g_only_on_the_fakes_d_rates_most_real():
         kept = top_k.judge_fakes(trainer, game, fake, None)[:, 0]
     assert kept.shape == (4,) and torch.allclose(kept.sort().values, everyone.sort().values[-4:])
     assert trainer.step(2).step == 2 and ImageGANTrainer(DCGANConfig(network="tiny")).trick(TopK) is None
+
+
+def test_r1_penalises_ds_squared_slope_at_the_real_data():
+    """R1 (Mescheder et al. 2018) adds gamma/2 * E ||grad_x D(x)||^2 over the real batch to D's loss: for a
+    linear D(x) = w.x + b the gradient is w everywhere, so the penalty is gamma/2 * ||w||^2; it trains."""
+    trainer = ImageGANTrainer(DCGANConfig(network="infogan_half", batch_size=8, r1_gamma=2.0, seed=1))
+    r1 = trainer.trick(R1Penalty)
+    linear = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(28 * 28, 1))
+    game = replace(trainer.games[0], discriminate=lambda x, cond=None: linear(x))
+    real = torch.randn(8, 1, 28, 28)
+    penalty = r1.d_penalty(trainer, game, real, None, None)
+    assert torch.allclose(penalty, linear[1].weight.pow(2).sum()), penalty  # gamma/2 = 1
+    penalty.backward()  # differentiable in D's weights: it shapes D's update
+    assert linear[1].weight.grad.abs().sum() > 0
+    trained = ImageGANTrainer(DCGANConfig(network="infogan_half", batch_size=8, r1_gamma=1.0, seed=1)).step(2)
+    assert trained.step == 2 and trained.status != "diverged"
+    assert ImageGANTrainer(DCGANConfig(network="tiny")).trick(R1Penalty) is None

@@ -27,15 +27,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # ui and gan_core, as `streamlit run app.py` finds them next to app.py
+import plotly
+import streamlit
+import torch
+from streamlit.runtime.scriptrunner import ScriptRunner
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
-import plotly  # noqa: E402
-import streamlit  # noqa: E402
-import torch  # noqa: E402
-from streamlit.runtime.scriptrunner import ScriptRunner  # noqa: E402
-from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
-from streamlit.testing.v1 import AppTest, app_test, local_script_runner  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CATEGORIES = ("script", "engine", "figures", "serialisation", "streamlit", "worker", "other")
 PATHS = (  # first match wins

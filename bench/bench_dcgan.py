@@ -23,6 +23,7 @@ from gan_core.device import describe, pick_device
 from gan_core.eval.evaluator import Evaluator
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.trainer import ImageGANTrainer
+from gan_core.io.cards import ModelCard
 
 TARGETS = (6.0, 8.0, 9.0)
 # each network with the recipe it is trained with: the seeds' networks with the seeds' DCGAN recipe, the
@@ -75,11 +76,12 @@ def race(network: str, device, dataset, evaluator, max_minutes: float, every_s: 
 
 
 def card_race(name: str) -> dict:
-    """The race table of a CLI run, from the 2,000-sample evaluations in its card."""
-    card = json.loads(Path(name).with_suffix(".json").read_text())
-    points = [(m["elapsed_s"], m["step"], m["mnist_score"]) for m in card.get("metrics_during_training", [])
+    """The race table of a CLI run, from the 2,000-sample evaluations in its card (read as a typed card, so
+    cards written before the network had its own field read the same)."""
+    card = ModelCard.load(name)
+    points = [(m["elapsed_s"], m["step"], m["mnist_score"]) for m in card.metrics_during_training
               if m.get("n_samples") == 2000]
-    return {"network": f"{card['network']} ({name})", "minutes": round(card["wall_time_s"] / 60, 1), "curve": points,
+    return {"network": f"{card.network} ({name})", "minutes": round(card.minutes, 1), "curve": points,
             "reached": first_reached(points)}
 
 

@@ -89,7 +89,9 @@ def start_from_pretrained() -> None:
                      test_subset=LIVE.test_subset, check_every=LIVE.check_every)
     trainer = make_trainer(config)
     restore(trainer, PRETRAINED)
-    get_run(KEY, settings, make_trainer).reset(trainer, config)
+    # remembered with the widgets' settings, not the card's recipe (which no widget shows): "Settings changed"
+    # then means that a widget moved after the load
+    get_run(KEY, settings, make_trainer).reset(trainer, settings)
     st.session_state["sgan_loaded"] = True
 
 

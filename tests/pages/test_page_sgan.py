@@ -74,3 +74,6 @@ def test_start_from_pretrained_reports_the_cards_numbers(app_page):
     assert not at.exception, [e.value for e in at.exception]
     assert any("Pretrained SGAN loaded" in s.value for s in at.success)
     assert _step(at) == card.steps
+    assert not any("Settings changed" in i.value for i in at.info)  # nothing moved since the load
+    at.select_slider(key="sgan_labels").set_value(1).run()
+    assert any("Settings changed" in i.value for i in at.info)  # now a widget did

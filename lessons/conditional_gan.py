@@ -96,16 +96,6 @@ def verdicts(imgs: np.ndarray, wanted: np.ndarray):
     return [f"{p} · {c:.0%}" for p, c in zip(pred, conf)], pred == wanted, pred
 
 
-def as_png(picture: np.ndarray) -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(picture).save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
-
-
 # A class moves the same slider over the same seeds: each drawing is made once and shared (the shipped
 # weights are fixed), so a slider move costs a lookup, not 132 generated and classified digits.
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -116,14 +106,14 @@ def requested(digit: int, n: int, seed: int) -> dict:
     model_ms = 1000 * (time.perf_counter() - t0)
     captions, ok, _ = verdicts(images, np.full(n, digit))
     return {"images": images, "model_ms": model_ms, "agree": None if ok is None else int(ok.sum()),
-            "png": as_png(plots.captioned_grid(images, captions, ok, cols=min(10, n), scale=2))}
+            "png": plots.png_bytes(plots.captioned_grid(images, captions, ok, cols=min(10, n), scale=2), 1)}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def style_content_png(seed: int) -> bytes:
     table, table_y = style_content_grid(model.G, rows=10, seed=seed + 7919, z_dim=model.z_dim)  # other z than above
     captions, ok, _ = verdicts(table, table_y)
-    return as_png(plots.captioned_grid(table, captions, ok, cols=10, scale=2))
+    return plots.png_bytes(plots.captioned_grid(table, captions, ok, cols=10, scale=2), 1)
 
 
 drawn = requested(int(digit), int(n), seed)

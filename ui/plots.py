@@ -117,18 +117,24 @@ def captioned_grid(images, captions, ok=None, cols: int = 10, scale: int = 2) ->
     return np.asarray(canvas)
 
 
-def inline_png(image: np.ndarray) -> str:
-    """A uint8 image as a data URL for st.image. A live view redraws its image several times a second;
-    served from Streamlit's media store, the previous frame is deleted when the next run ends, and a
-    browser still fetching it logs an image error. A data URL travels with the frame itself."""
-    import base64
+def png_bytes(image: np.ndarray, compress_level: int = 6) -> bytes:
+    """A uint8 image (H, W) or (H, W, 3) as PNG bytes; st.image shows them without encoding again."""
     import io
 
     from PIL import Image
 
     buf = io.BytesIO()
-    Image.fromarray(np.asarray(image, dtype=np.uint8)).save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    Image.fromarray(np.asarray(image, dtype=np.uint8)).save(buf, format="PNG", compress_level=compress_level)
+    return buf.getvalue()
+
+
+def inline_png(image: np.ndarray) -> str:
+    """A uint8 image as a data URL for st.image. A live view redraws its image several times a second;
+    served from Streamlit's media store, the previous frame is deleted when the next run ends, and a
+    browser still fetching it logs an image error. A data URL travels with the frame itself."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode("ascii")
 
 
 def latent_animation(images, labels, title: str = "", height: int = 360, frame_ms: int = 250) -> go.Figure:

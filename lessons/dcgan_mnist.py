@@ -52,6 +52,18 @@ def pretrained_card():
 
 
 card = pretrained_card()
+# why the shipped run's loss helped, in the words of the lesson: keyed by the loss and whether R1 was on
+LOSS_WHY = {
+    "hinge": "the **hinge loss** stops pushing D on samples it already judges with a margin; ",
+    "non_saturating+r1": "the **R1 penalty** (Mescheder et al. 2018) keeps D's slope at the real digits small, so "
+                         "the game settles instead of circling; ",
+}
+
+
+def loss_of(config: dict) -> str:
+    return config["loss"] + ("+r1" if config.get("r1_gamma", 0) > 0 else "")
+
+
 st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* network: digits appear within a "
         f"minute. The *book* and *small* networks are the seeds' own, meant for a GPU: on a CPU they take "
         f"hours.", icon=":material/memory:")
@@ -65,9 +77,8 @@ if card:
         f"{card.device or '?'}.{score} Why not the seeds' networks? On a CPU the book DCGAN needed about two "
         "hours to pass a score of 8 and never reached 9 (`python bench/bench_dcgan.py --race` gives the table). "
         "Three changes made the difference: **spectral normalisation** caps how steeply D can change (Miyato et "
-        "al. 2018), so D cannot run away from G and no batch norm is needed in D; the **hinge loss** stops "
-        "pushing D on samples it already judges with a margin; and an **exponential moving average of G's "
-        "weights** smooths out the last oscillations of the game.")
+        f"al. 2018), so D cannot run away from G and no batch norm is needed in D; {LOSS_WHY.get(loss_of(cfg), 'the ' + cfg['loss'].replace('_', ' ') + ' loss; ')}"
+        "and an **exponential moving average of G's weights** smooths out the last oscillations of the game.")
 require_mnist("train", "test")
 
 with st.expander("Settings", expanded=True):

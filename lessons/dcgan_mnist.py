@@ -60,8 +60,9 @@ LOSS_WHY = {
 }
 
 
-def loss_of(config: dict) -> str:
-    return config["loss"] + ("+r1" if config.get("r1_gamma", 0) > 0 else "")
+def why_loss(config: dict) -> str:
+    key = config["loss"] + ("+r1" if config.get("r1_gamma", 0) > 0 else "")
+    return LOSS_WHY.get(key, f"the {config['loss'].replace('_', ' ')} loss; ")
 
 
 st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* network: digits appear within a "
@@ -77,7 +78,7 @@ if card:
         f"{card.device or '?'}.{score} Why not the seeds' networks? On a CPU the book DCGAN needed about two "
         "hours to pass a score of 8 and never reached 9 (`python bench/bench_dcgan.py --race` gives the table). "
         "Three changes made the difference: **spectral normalisation** caps how steeply D can change (Miyato et "
-        f"al. 2018), so D cannot run away from G and no batch norm is needed in D; {LOSS_WHY.get(loss_of(cfg), 'the ' + cfg['loss'].replace('_', ' ') + ' loss; ')}"
+        f"al. 2018), so D cannot run away from G and no batch norm is needed in D; {why_loss(cfg)}"
         "and an **exponential moving average of G's weights** smooths out the last oscillations of the game.")
 require_mnist("train", "test")
 

@@ -1,9 +1,12 @@
 """Closed forms of the GAN game (Goodfellow et al. 2014) for densities given on a grid.
 
 All integrals are trapezoidal sums on the caller's grid, so choose a grid that covers both
-densities. Natural logarithms throughout: JSD lies in [0, log 2].
+densities. Natural logarithms throughout: JSD lies in [0, log 2]. The divergences also take one
+game per row (densities and grids of shape (games, points)) and then return one value per game.
 """
 from __future__ import annotations
+
+from functools import reduce
 
 import numpy as np
 
@@ -32,8 +35,14 @@ def value_function(d, p_data, p_g, x) -> float:
     return float(np.trapezoid(integrand, x))
 
 
+def _integral(y, x):
+    """The trapezoidal integral along the last axis: a float for one game, an array for rows of games."""
+    out = np.trapezoid(y, x, axis=-1)
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def kl_divergence(p, q, x) -> float:
-    return float(np.trapezoid(_xlogy(p, p) - _xlogy(p, q), x))
+    return _integral(_xlogy(p, p) - _xlogy(p, q), x)
 
 
 def jsd(p, q, x) -> float:
@@ -58,7 +67,7 @@ def optimal_value(p_data, p_g, x) -> float:
 
 def wasserstein1(cdf_a, cdf_b, x) -> float:
     """W1 between two 1-D distributions: the area between their CDFs."""
-    return float(np.trapezoid(np.abs(np.asarray(cdf_a) - np.asarray(cdf_b)), x))
+    return _integral(np.abs(np.asarray(cdf_a) - np.asarray(cdf_b)), x)
 
 
 def generator_losses(d_fake):
@@ -78,32 +87,27 @@ def generator_losses(d_fake):
 
 
 def grid_for(*normals: tuple[float, float], points: int = 4001, width: float = 8.0) -> np.ndarray:
-    """A grid covering +-width standard deviations of every (mean, std) given."""
-    lo = min(m - width * s for m, s in normals)
-    hi = max(m + width * s for m, s in normals)
-    return np.linspace(lo, hi, points)
+    """A grid covering +-width standard deviations of every (mean, std) given; means given as an array
+    of shape (games,) give one grid per game, shape (games, points)."""
+    lo = reduce(np.minimum, [np.asarray(m - width * s, float) for m, s in normals])
+    hi = reduce(np.maximum, [np.asarray(m + width * s, float) for m, s in normals])
+    return lo[..., None] + (hi - lo)[..., None] * np.linspace(0.0, 1.0, points)
 
 
 def _normal_pdf(x, mu, sd):
     return np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
 
 
-def _gaussian_divergences(mu_data, sd_data, mu_g, sd_g, points: int, width: float = 8.0) -> dict:
-    """JSD, W1 and the densities for p_data = N(mu_data, sd_data) against N(mu_g, sd_g), on a grid covering
-    both; mu_g may be an array, one game per row, computed as one array operation (no loop over games)."""
+def _gaussian_divergences(mu_data, sd_data, mu_g, sd_g, points: int) -> dict:
+    """JSD, W1 and the densities for p_data = N(mu_data, sd_data) against N(mu_g, sd_g); mu_g may be an
+    array, one game per row, computed as one array operation (no loop over games)."""
     from scipy.special import ndtr
 
+    x = grid_for((mu_data, sd_data), (np.asarray(mu_g, float), sd_g), points=points)
     mu_g = np.asarray(mu_g, float)[..., None]
-    lo = np.minimum(mu_data - width * sd_data, mu_g - width * sd_g)
-    hi = np.maximum(mu_data + width * sd_data, mu_g + width * sd_g)
-    x = lo + (hi - lo) * np.linspace(0.0, 1.0, points)
     p, q = _normal_pdf(x, mu_data, sd_data), _normal_pdf(x, mu_g, sd_g)
-    m = 0.5 * (p + q)
-    kl_pm = _xlogy(p, p) - _xlogy(p, m)
-    kl_qm = _xlogy(q, q) - _xlogy(q, m)
-    return {"x": x, "p_data": p, "p_g": q,
-            "jsd": 0.5 * np.trapezoid(kl_pm + kl_qm, x, axis=-1),
-            "w1": np.trapezoid(np.abs(ndtr((x - mu_data) / sd_data) - ndtr((x - mu_g) / sd_g)), x, axis=-1)}
+    return {"x": x, "p_data": p, "p_g": q, "jsd": jsd(p, q, x),
+            "w1": wasserstein1(ndtr((x - mu_data) / sd_data), ndtr((x - mu_g) / sd_g), x)}
 
 
 def gaussian_game(mu_data: float, sd_data: float, mu_g: float, sd_g: float, points: int = 4001) -> dict:
@@ -114,7 +118,7 @@ def gaussian_game(mu_data: float, sd_data: float, mu_g: float, sd_g: float, poin
     return {
         "x": x, "p_data": p_data, "p_g": p_g, "d_star": d_star,
         "value": optimal_value(p_data, p_g, x),
-        "jsd": float(game["jsd"]), "w1": float(game["w1"]),
+        "jsd": game["jsd"], "w1": game["w1"],
         # what the optimal D says about fakes on average: E_pg[D*(x)]
         "d_star_on_fakes": float(np.trapezoid(p_g * d_star, x)),
     }

@@ -100,11 +100,11 @@ def verdicts(imgs: np.ndarray, wanted: np.ndarray):
 # weights are fixed), so a slider move costs a lookup, not 132 generated and classified digits.
 @st.cache_data(max_entries=256, show_spinner=False)
 def requested(digit: int, n: int, seed: int) -> dict:
-    z = model.noise(n, seed)
+    z, labels = model.noise(n, seed), np.full(n, digit)
     t0 = time.perf_counter()
-    images = model.decode(z, np.full(n, digit))
+    images = model.decode(z, labels)
     model_ms = 1000 * (time.perf_counter() - t0)
-    captions, ok, _ = verdicts(images, np.full(n, digit))
+    captions, ok, _ = verdicts(images, labels)
     return {"images": images, "model_ms": model_ms, "agree": None if ok is None else int(ok.sum()),
             "png": plots.png_bytes(plots.captioned_grid(images, captions, ok, cols=min(10, n), scale=2), 1)}
 

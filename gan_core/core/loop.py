@@ -278,7 +278,8 @@ class GANTrainer:
                 for name, net in (("G", self.G), ("D", self.D))}
 
     def _diverge(self, reason: str) -> bool:
-        self.G.load_state_dict(self._good["G"]), self.D.load_state_dict(self._good["D"])
+        self.G.load_state_dict(self._good["G"])
+        self.D.load_state_dict(self._good["D"])
         self.status = "diverged"
         self.divergence = {"reason": reason, "step": self.step_count, "lr_g": self.config.lr_g,
                            "lr_d": self.config.lr_d}

@@ -18,26 +18,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_core.core.config import help_of, settable_fields
+from gan_core.cli.progress import Progress, hms, say
+from gan_core.core.config import add_flags, given, settable_fields
 from gan_core.core.run import RunOptions
-from gan_core.device import pick_device
+from gan_core.device import describe, pick_device
 from gan_core.families import registry
+from gan_core.families.training_run import TrainingRun
 from gan_core.io import checkpoints
 from gan_core.io.cards import ModelCard
-
-
-def _add_flags(parser, cls, skip=(), defaults=None) -> None:
-    for f in settable_fields(cls):
-        if f.name in skip:
-            continue
-        default = (defaults or {}).get(f.name, f.default)
-        kind = argparse.BooleanOptionalAction if isinstance(f.default, bool) else None
-        parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=None, action=kind,
-                            type=None if kind else type(f.default), help=f"{help_of(cls, f.name)} (default {default})")
-
-
-def _given(args, cls) -> dict:
-    return {f.name: getattr(args, f.name) for f in settable_fields(cls) if getattr(args, f.name, None) is not None}
 
 
 def _checkpoint(name: str) -> tuple[Path, ModelCard, registry.Family]:
@@ -48,17 +36,42 @@ def _checkpoint(name: str) -> tuple[Path, ModelCard, registry.Family]:
 
 
 def train(args) -> int:
-    from gan_core.cli.runner import run
-
     family = registry.get(args.family)
     preset = family.presets[args.preset] if getattr(args, "preset", None) else None
-    config = replace(preset.config if preset else family.config(), **_given(args, family.config))
+    config = replace(preset.config if preset else family.config(), **given(args, family.config))
     if getattr(args, "lr", None) is not None:
         config = replace(config, lr_g=args.lr, lr_d=args.lr)
-    opts = RunOptions(**_given(args, RunOptions))
+    opts = RunOptions(**given(args, RunOptions))
     if not opts.out:
         raise ValueError("--out is required: where to write the checkpoint")
-    return run(family, config, opts, pick_device(args.device), args.resume and checkpoints.resolve(args.resume), preset)
+    device = pick_device(args.device)
+    job = TrainingRun(family, config, opts, device, args.resume and checkpoints.resolve(args.resume), preset)
+    t, bar = job.trainer, Progress(job.total)
+    if args.resume:
+        say(f"resuming from {args.resume} at step {t.step_count} (optimiser moments start afresh)")
+    length = f"{job.total} iterations" if job.epochs is None else f"{job.epochs:g} epochs = {job.total} steps"
+    say(f"Training {family.name} on {describe(device)}: {length}")
+
+    def evaluated(text: str) -> str:
+        say(f"\nstep {t.step_count} epoch {t.epoch:.2f} {hms(t.elapsed)}: {text}")
+        return " | " + text
+
+    def report(extra: str) -> None:
+        snap = t.snapshot()
+        bar.update(snap.step, snap.elapsed_s, snap.steps_per_s, family.line(snap) + extra, force=bool(extra))
+
+    why = job.train(evaluated, report)
+    bar.close()
+    if why == "budget":
+        say(f"stopped at the --max-minutes budget ({opts.max_minutes} min)")
+    if why == "diverged":
+        d = t.divergence
+        say(f"training diverged after step {d['step']} ({d['reason'].replace('_', ' ')}); the checkpoint keeps the "
+            f"last good weights. Lower the learning rates (G {d['lr_g']:g}, D {d['lr_d']:g}).")
+    say(f"Evaluating {opts.eval_samples} samples ...")
+    metrics, weights, card = job.finish()
+    print(f"{family.report(metrics)}\nwrote {weights} and {card}")
+    return 0 if t.status != "diverged" else 1
 
 
 def sample(args) -> int:
@@ -81,26 +94,23 @@ def evaluate(args) -> int:
     metrics = family.evaluate(family.load(path), card.config, args.n, args.seed)
     print(f"{family.report(metrics)} (n = {args.n})")
     if args.write:
-        checkpoints.update_card(path, metrics=metrics, partial=False,
-                                **({"bars_met": metrics["bars_met"]} if "bars_met" in metrics else {}))
-        print(f"updated {checkpoints.paths(path)[1]}")
+        print(f"updated {checkpoints.record_metrics(path, metrics)}")
     return 0
 
 
 def predict(args) -> int:
     from gan_core.eval.readers import logits_of
+    from gan_core.io.images import save_samples
     from gan_core.io.uploads import read_digit_batch
 
-    path, card, family = _checkpoint(args.name)
+    path, _, family = _checkpoint(args.name)
     if family.reader is None:
         raise ValueError(f"{args.name} is a {family.name}: it draws digits, it does not read them")
     if not args.out.endswith(".npz"):
         raise ValueError(f"--out must end in .npz, got {args.out}")
-    images = read_digit_batch(args.images)
-    probs = torch.softmax(logits_of(family.load(path)[family.reader], images), 1).numpy()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, labels=probs.argmax(1).astype(np.uint8), probabilities=probs.astype(np.float32))
-    print(f"wrote {len(images)} predictions of {args.name} to {args.out}")
+    probs = torch.softmax(logits_of(family.load(path)[family.reader], read_digit_batch(args.images)), 1).numpy()
+    save_samples({"labels": probs.argmax(1).astype(np.uint8), "probabilities": probs.astype(np.float32)}, args.out)
+    print(f"wrote {len(probs)} predictions of {args.name} to {args.out}")
     return 0
 
 
@@ -138,8 +148,8 @@ def parser() -> argparse.ArgumentParser:
     for name in registry.names():
         family = registry.get(name)
         f = t.add_parser(name, help=family.about, description=f"Train {family.about}.", parents=[common])
-        _add_flags(f, family.config)
-        _add_flags(f, RunOptions, skip={f.name for f in settable_fields(family.config)}, defaults=family.defaults)
+        add_flags(f, family.config)
+        add_flags(f, RunOptions, skip={f.name for f in settable_fields(family.config)}, defaults=family.defaults)
         f.add_argument("--resume", default=None, help="continue from this checkpoint (a run of the same settings)")
         f.add_argument("--device", default=None, help="cuda | mps | cpu (default: the best there is, or $GAN_DEVICE)")
         if family.presets:

@@ -6,6 +6,11 @@ import sys
 import time
 
 
+def say(text: str) -> None:
+    """A message about the run: on stderr, so that stdout carries only results."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def hms(seconds: float) -> str:
     if not math.isfinite(seconds):
         return "--:--"
@@ -26,15 +31,12 @@ class Progress:
         line = (f"[{'#' * int(frac * 30):.<30}] {frac:6.1%} step {done}/{self.total} | {rate:5.2f} steps/s | "
                 f"{hms(elapsed)} elapsed, ETA {hms(eta)} | {text}")
         if self.tty:
-            self._write("\r" + line[:200].ljust(200))
+            self.stream.write("\r" + line[:200].ljust(200))
         elif force or time.monotonic() - self._last_log >= self.log_every:
-            self._write(line + "\n")
+            self.stream.write(line + "\n")
             self._last_log = time.monotonic()
+        self.stream.flush()
 
     def close(self) -> None:
         if self.tty:
-            self._write("\n")
-
-    def _write(self, text: str) -> None:
-        self.stream.write(text)
-        self.stream.flush()
+            self.stream.write("\n")

@@ -1,6 +1,7 @@
 """The options every GAN family shares (loss, optimiser, batch, schedule, cures) and their checks."""
 from __future__ import annotations
 
+import argparse
 import math
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
@@ -11,7 +12,7 @@ from gan_core.losses import get_loss
 
 
 def option(default: Any, help: str = "") -> Any:
-    """A config field with its help text: the command line makes a flag of it (see `help_of`)."""
+    """A config field with its help text: the command line makes a flag of it (see `add_flags`)."""
     return field(default=default, metadata={"help": help})
 
 
@@ -28,6 +29,25 @@ def settable_fields(config_class: type) -> list:
     """The fields a flag can set: plain numbers, strings and switches (not tuples or dicts)."""
     return [f for f in fields(config_class) if f.init and f.default is not MISSING
             and isinstance(f.default, (bool, int, float, str))]
+
+
+def add_flags(parser: argparse.ArgumentParser, config_class: type, skip=(), defaults: dict | None = None) -> None:
+    """A --flag per settable field, with the field's help text. Flags default to None (not given), so
+    that only what the user gave changes a preset; the help shows the effective default."""
+    for f in settable_fields(config_class):
+        if f.name in skip:
+            continue
+        default = (defaults or {}).get(f.name, f.default)
+        kind = argparse.BooleanOptionalAction if isinstance(f.default, bool) else None
+        parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=None, action=kind,
+                            type=None if kind else type(f.default),
+                            help=f"{help_of(config_class, f.name)} (default {default})")
+
+
+def given(args: argparse.Namespace, config_class: type) -> dict[str, Any]:
+    """The settings of `config_class` that the command line gave."""
+    return {f.name: getattr(args, f.name) for f in settable_fields(config_class)
+            if getattr(args, f.name, None) is not None}
 
 
 @dataclass(kw_only=True)

@@ -119,6 +119,13 @@ def update_card(name: str | Path, **fields: Any) -> dict[str, Any]:
     return card
 
 
+def record_metrics(name: str | Path, metrics: dict[str, Any]) -> Path:
+    """Store a complete evaluation in a checkpoint's card (its bars too, where the family has them)."""
+    bars = {"bars_met": metrics["bars_met"]} if "bars_met" in metrics else {}
+    update_card(name, metrics=metrics, partial=False, **bars)
+    return paths(name)[1]
+
+
 def read_tensors(name: str | Path) -> dict[str, torch.Tensor]:
     """All tensors of a checkpoint, with safetensors (no pickle)."""
     from safetensors import SafetensorError

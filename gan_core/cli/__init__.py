@@ -41,7 +41,8 @@ def train(args) -> int:
     config = replace(preset.config if preset else family.config(), **given(args, family.config))
     if getattr(args, "lr", None) is not None:
         config = replace(config, lr_g=args.lr, lr_d=args.lr)
-    opts = RunOptions(**given(args, RunOptions))
+    # a flag the family's config owns means only that (toy2d's --eval-samples: each snapshot's samples)
+    opts = RunOptions(**given(args, RunOptions, skip={f.name for f in settable_fields(family.config)}))
     if not opts.out:
         raise ValueError("--out is required: where to write the checkpoint")
     device = pick_device(args.device)

@@ -44,10 +44,10 @@ def add_flags(parser: argparse.ArgumentParser, config_class: type, skip=(), defa
                             help=f"{help_of(config_class, f.name)} (default {default})")
 
 
-def given(args: argparse.Namespace, config_class: type) -> dict[str, Any]:
-    """The settings of `config_class` that the command line gave."""
+def given(args: argparse.Namespace, config_class: type, skip=()) -> dict[str, Any]:
+    """The settings of `config_class` that the command line gave (but `skip`: flags another class owns)."""
     return {f.name: getattr(args, f.name) for f in settable_fields(config_class)
-            if getattr(args, f.name, None) is not None}
+            if f.name not in skip and getattr(args, f.name, None) is not None}
 
 
 @dataclass(kw_only=True)

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from gan_core.cli import main
+from gan_core.core.run import RunOptions
 from gan_core.data.distributions import make_target
 from gan_core.data.shapes import SHAPES, drawn, strokes_from_canvas, view_range
 from gan_core.eval.metrics import histogram_2d, kl_js
@@ -122,10 +123,12 @@ def test_every_setting_s_default_is_in_its_own_range():
 # --- the toy2d family: shipped games through the command line -------------------------------------------------------
 def test_the_cli_trains_a_game_whose_card_the_page_can_load(tmp_path):
     out = str(tmp_path / "game")
-    assert main(["train", "toy2d", "--preset", "two_gaussians", "--iterations", "30",
+    assert main(["train", "toy2d", "--preset", "two_gaussians", "--iterations", "30", "--eval-samples", "3000",
                  "--threads", "1", "--out", out]) == 0
     card = json.loads((tmp_path / "game.json").read_text())
     assert card["kind"] == "toy2d" and card["steps"] == 30 and card["preset"]["name"] == "two_gaussians"
+    # --eval-samples is the game's own setting (each snapshot's samples), not also the final evaluation's size
+    assert card["config"]["eval_samples"] == 3000 and card["metrics"]["n_samples"] == RunOptions().eval_samples
     assert card["config"]["target"] == "two_gaussians" and 0 < card["metrics"]["js"] <= math.log(2)
     assert card["metrics"]["n_modes"] == 2 and card["metrics"]["js_floor"] < card["metrics"]["js"]
     trainer, loaded = load_trained(out)

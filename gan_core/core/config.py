@@ -80,6 +80,7 @@ class TrainConfig:
     top_k: float = option(0.0, "top-k training: the share of G's batch (the fakes D rates most real) that G "
                                "learns from; 0 = off (all)")
     r1_gamma: float = option(0.0, "R1 penalty: gamma/2 times D's squared gradient at real data; 0 = off")
+    r1_every: int = option(1, "lazy R1: apply it on every Nth D step only, N times as strong; 1 = every step")
 
     def validate(self) -> None:
         if self.batch_size < 1 or self.d_steps < 1 or self.g_steps < 1:
@@ -99,8 +100,8 @@ class TrainConfig:
             raise ValueError("learning-rate half-life and decay start must be >= 0")
         if not 0.0 <= self.top_k <= 1.0:
             raise ValueError("the top-k share must lie in [0, 1]")
-        if self.gp_weight < 0 or self.r1_gamma < 0:
-            raise ValueError("the gradient-penalty weight and R1's gamma must be >= 0")
+        if self.gp_weight < 0 or self.r1_gamma < 0 or self.r1_every < 1:
+            raise ValueError("the gradient-penalty weight and R1's gamma must be >= 0, R1's interval >= 1")
         for name in (self.optimizer, self.g_optimizer or self.optimizer):
             if name not in OPTIMIZERS:
                 raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")

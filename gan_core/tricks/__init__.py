@@ -22,7 +22,7 @@ def from_config(config, loss) -> list[Trick]:
     if loss.gradient_penalty and config.gp_weight > 0:
         tricks.append(GradientPenalty(config.gp_weight))
     if config.r1_gamma > 0:
-        tricks.append(R1Penalty(config.r1_gamma))
+        tricks.append(R1Penalty(config.r1_gamma, config.r1_every))
     if loss.clip_weights:
         tricks.append(WeightClipping(config.clip_value))
     if config.unroll_steps > 0:

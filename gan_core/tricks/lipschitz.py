@@ -28,12 +28,19 @@ class GradientPenalty(Trick):
 
 class R1Penalty(Trick):
     """R1 (Mescheder et al. 2018): gamma/2 * E_real ||grad_x D(x)||^2. Penalising D's slope on the data
-    alone lets the game settle at the equilibrium instead of circling it, whatever the loss."""
+    alone lets the game settle at the equilibrium instead of circling it, whatever the loss. With `every`
+    = N it is lazy (Karras et al. 2020): applied on every Nth D step only, N times as strong, since the
+    double backward it needs costs as much as the rest of D's step."""
 
-    def __init__(self, gamma: float):
-        self.gamma = gamma
+    def __init__(self, gamma: float, every: int = 1):
+        self.gamma, self.every, self.d_steps = gamma, every, 0
 
     def d_penalty(self, trainer, game, real, fake, cond):
+        if self.d_steps % self.every:
+            return None
         x = real.detach().requires_grad_(True)
         (grad,) = torch.autograd.grad(trainer.judge(game, x, cond).sum(), x, create_graph=True)
-        return 0.5 * self.gamma * grad.pow(2).reshape(len(grad), -1).sum(1).mean()
+        return 0.5 * self.gamma * self.every * grad.pow(2).reshape(len(grad), -1).sum(1).mean()
+
+    def after_d_step(self, trainer) -> None:
+        self.d_steps += 1

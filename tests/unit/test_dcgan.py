@@ -245,3 +245,19 @@ def test_r1_penalises_ds_squared_slope_at_the_real_data():
     trained = ImageGANTrainer(DCGANConfig(network="infogan_half", batch_size=8, r1_gamma=1.0, seed=1)).step(2)
     assert trained.step == 2 and trained.status != "diverged"
     assert ImageGANTrainer(DCGANConfig(network="tiny")).trick(R1Penalty) is None
+
+
+def test_lazy_r1_applies_the_penalty_on_every_nth_d_step_n_times_as_strong():
+    trainer = ImageGANTrainer(DCGANConfig(network="infogan_half", batch_size=8, r1_gamma=2.0, r1_every=3, seed=1))
+    r1 = trainer.trick(R1Penalty)
+    linear = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(28 * 28, 1))
+    game = replace(trainer.games[0], discriminate=lambda x, cond=None: linear(x))
+    real, penalties = torch.randn(8, 1, 28, 28), []
+    for _ in range(6):
+        penalties.append(r1.d_penalty(trainer, game, real, None, None))
+        r1.after_d_step(trainer)
+    every = 3 * linear[1].weight.pow(2).sum()  # gamma/2 = 1, times the interval
+    assert [p is None for p in penalties] == [False, True, True, False, True, True]
+    assert torch.allclose(penalties[0], every) and torch.allclose(penalties[3], every)
+    trained = ImageGANTrainer(DCGANConfig(network="infogan_half", batch_size=8, r1_gamma=1.0, r1_every=4)).step(5)
+    assert trained.step == 5 and trained.status != "diverged" and r1.every == 3

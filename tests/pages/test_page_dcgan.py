@@ -34,6 +34,9 @@ def test_page_renders_with_controls_and_grid(app_page):
     assert at.selectbox(key="dcgan_network").value == "tiny"
     assert _step(at) == 0
     assert len(at.get("image")) >= 1  # real digits and G's grid
+    for network in at.selectbox(key="dcgan_network").options:  # each offered network is described on the page
+        at.selectbox(key="dcgan_network").select(network).run()
+        assert not at.exception and any(c.value.startswith(f"**{network}** — ") for c in at.caption), network
 
 
 def test_start_advances_the_step_counter(app_page):

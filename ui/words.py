@@ -41,8 +41,6 @@ DCGAN_NETWORKS = {
                "D convs 64/128 (k4 s2) → FC 1024 → logit, spectral norm on every layer, leaky ReLU 0.1",
     "infogan_half": "InfoGAN layout at half width: G FC 512 → FC 7×7×64 → ConvT 32 (k4 s2) → 1 (k4 s2), BN + "
                     "ReLU; D convs 32/64 (k4 s2) → FC 512 → logit, spectral norm on every layer, leaky ReLU 0.1",
-    "infogan_half_wide_d": "InfoGAN layout, G at half width and D at full width: G FC 512 → FC 7×7×64 → ConvT 32 → 1; "
-                           "D convs 64/128 (k4 s2) → FC 1024 → logit, spectral norm on every layer",
     "tiny": "CPU network: dense→7×7×64 (BN, ReLU), ConvT 32 (k4 s2, BN, ReLU) → 1 (k4 s2, tanh); "
             "D convs 32/64/128 (BN after the first), leaky ReLU 0.2",
 }

@@ -11,7 +11,7 @@ from gan_core.families.dcgan import networks as dcgan
 class DCGANConfig(TrainConfig):
     """The seeds' DCGAN settings: Adam lr 2e-4, beta1 0.5, batch 128, BCE (non-saturating G)."""
 
-    network: str = option("tiny", "the networks: book | small | tiny | infogan | infogan_half | infogan_half_wide_d")
+    network: str = option("tiny", "the networks: book | small | tiny | infogan | infogan_half")
     z_dim: int = option(dcgan.Z_DIM, "size of the noise vector z")
     lr_g: float = 2e-4
     lr_d: float = 2e-4

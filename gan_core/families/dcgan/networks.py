@@ -84,14 +84,12 @@ def _tiny(z_dim: int, ch: int = 32) -> tuple[nn.Module, nn.Module]:
     return G, D
 
 
-def _infogan(z_dim: int, ch: int, d_ch: int | None = None) -> tuple[nn.Module, nn.Module]:
+def _infogan(z_dim: int, ch: int) -> tuple[nn.Module, nn.Module]:
     """The InfoGAN paper's MNIST layout (Chen et al. 2016, appendix C.1) with a spectrally normalised D
     (Miyato et al. 2018). G: FC 16ch -> FC 7x7x2ch -> ConvT ch (k4 s2) -> ConvT 1 (k4 s2), BN + ReLU.
     D: conv ch (k4 s2) -> conv 2ch (k4 s2) -> FC 16ch -> logit, leaky ReLU 0.1, no BN: spectral norm on
-    every layer bounds D's slope, so it cannot outrun G, and hinge or non-saturating losses stay stable.
-    `d_ch` (default `ch`) widens D alone: a D wider than G judges strokes more finely for little time."""
+    every layer bounds D's slope, so it cannot outrun G, and hinge or non-saturating losses stay stable."""
     sn = nn.utils.parametrizations.spectral_norm
-    d_ch = d_ch or ch
     G = nn.Sequential(
         nn.Linear(z_dim, 16 * ch), nn.BatchNorm1d(16 * ch), nn.ReLU(),
         nn.Linear(16 * ch, 7 * 7 * 2 * ch), nn.BatchNorm1d(7 * 7 * 2 * ch), nn.ReLU(), Reshape(2 * ch, 7, 7),
@@ -99,10 +97,10 @@ def _infogan(z_dim: int, ch: int, d_ch: int | None = None) -> tuple[nn.Module, n
         nn.ConvTranspose2d(ch, 1, 4, stride=2, padding=1), nn.Tanh(),  # 28x28
     )
     D = nn.Sequential(
-        nn.Conv2d(1, d_ch, 4, stride=2, padding=1), nn.LeakyReLU(0.1),  # 14x14
-        nn.Conv2d(d_ch, 2 * d_ch, 4, stride=2, padding=1), nn.LeakyReLU(0.1),  # 7x7
-        nn.Flatten(), nn.Linear(2 * d_ch * 7 * 7, 16 * d_ch), nn.LeakyReLU(0.1),
-        nn.Linear(16 * d_ch, 1),
+        nn.Conv2d(1, ch, 4, stride=2, padding=1), nn.LeakyReLU(0.1),  # 14x14
+        nn.Conv2d(ch, 2 * ch, 4, stride=2, padding=1), nn.LeakyReLU(0.1),  # 7x7
+        nn.Flatten(), nn.Linear(2 * ch * 7 * 7, 16 * ch), nn.LeakyReLU(0.1),
+        nn.Linear(16 * ch, 1),
     )
     init_weights(D)  # before the parametrisation, which hides the raw weight
     for m in D.modules():
@@ -117,7 +115,6 @@ NETWORKS = {
     "tiny": lambda z: _tiny(z),
     "infogan": lambda z: _infogan(z, 64),
     "infogan_half": lambda z: _infogan(z, 32),
-    "infogan_half_wide_d": lambda z: _infogan(z, 32, d_ch=64),
 }
 
 

@@ -103,8 +103,9 @@ def _gaussian_divergences(mu_data, sd_data, mu_g, sd_g, points: int) -> dict:
     array, one game per row, computed as one array operation (no loop over games)."""
     from scipy.special import ndtr
 
-    x = grid_for((mu_data, sd_data), (np.asarray(mu_g, float), sd_g), points=points)
-    mu_g = np.asarray(mu_g, float)[..., None]
+    mu_g = np.asarray(mu_g, float)
+    x = grid_for((mu_data, sd_data), (mu_g, sd_g), points=points)
+    mu_g = mu_g[..., None]
     p, q = _normal_pdf(x, mu_data, sd_data), _normal_pdf(x, mu_g, sd_g)
     return {"x": x, "p_data": p, "p_g": q, "jsd": jsd(p, q, x),
             "w1": wasserstein1(ndtr((x - mu_data) / sd_data), ndtr((x - mu_g) / sd_g), x)}

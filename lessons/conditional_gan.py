@@ -105,15 +105,16 @@ def requested(digit: int, n: int, seed: int) -> dict:
     images = model.decode(z, labels)
     model_ms = 1000 * (time.perf_counter() - t0)
     captions, ok, _ = verdicts(images, labels)
+    grid = plots.captioned_grid(images, captions, ok, cols=min(10, n), scale=2)
     return {"images": images, "model_ms": model_ms, "agree": None if ok is None else int(ok.sum()),
-            "png": plots.png_bytes(plots.captioned_grid(images, captions, ok, cols=min(10, n), scale=2), 1)}
+            "png": plots.png_bytes(grid, compress_level=1)}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def style_content_png(seed: int) -> bytes:
     table, table_y = style_content_grid(model.G, rows=10, seed=seed + 7919, z_dim=model.z_dim)  # other z than above
     captions, ok, _ = verdicts(table, table_y)
-    return plots.png_bytes(plots.captioned_grid(table, captions, ok, cols=10, scale=2), 1)
+    return plots.png_bytes(plots.captioned_grid(table, captions, ok, cols=10, scale=2), compress_level=1)
 
 
 drawn = requested(int(digit), int(n), seed)

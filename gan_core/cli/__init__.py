@@ -35,6 +35,11 @@ def _checkpoint(name: str) -> tuple[Path, ModelCard, registry.Family]:
     return path, card, registry.get(card.kind)
 
 
+def _config_owns(family: registry.Family) -> set[str]:
+    """Flags the family's config owns: a run option of the same name is neither offered nor read for it."""
+    return {f.name for f in settable_fields(family.config)}
+
+
 def train(args) -> int:
     family = registry.get(args.family)
     preset = family.presets[args.preset] if getattr(args, "preset", None) else None
@@ -42,7 +47,7 @@ def train(args) -> int:
     if getattr(args, "lr", None) is not None:
         config = replace(config, lr_g=args.lr, lr_d=args.lr)
     # a flag the family's config owns means only that (toy2d's --eval-samples: each snapshot's samples)
-    opts = RunOptions(**given(args, RunOptions, skip={f.name for f in settable_fields(family.config)}))
+    opts = RunOptions(**given(args, RunOptions, skip=_config_owns(family)))
     if not opts.out:
         raise ValueError("--out is required: where to write the checkpoint")
     device = pick_device(args.device)
@@ -150,7 +155,7 @@ def parser() -> argparse.ArgumentParser:
         family = registry.get(name)
         f = t.add_parser(name, help=family.about, description=f"Train {family.about}.", parents=[common])
         add_flags(f, family.config)
-        add_flags(f, RunOptions, skip={f.name for f in settable_fields(family.config)}, defaults=family.defaults)
+        add_flags(f, RunOptions, skip=_config_owns(family), defaults=family.defaults)
         f.add_argument("--resume", default=None, help="continue from this checkpoint (a run of the same settings)")
         f.add_argument("--device", default=None, help="cuda | mps | cpu (default: the best there is, or $GAN_DEVICE)")
         if family.presets:

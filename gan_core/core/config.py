@@ -79,6 +79,8 @@ class TrainConfig:
     pack: int = option(1, "PacGAN: D judges this many samples jointly; 1 = off")
     top_k: float = option(0.0, "top-k training: the share of G's batch (the fakes D rates most real) that G "
                                "learns from; 0 = off (all)")
+    top_k_decay: float = option(0.0, "anneal top-k: the share starts at 1 and shrinks by this factor per epoch down to "
+                                      "--top-k; 0 = the fixed share from the start")
     r1_gamma: float = option(0.0, "R1 penalty: gamma/2 times D's squared gradient at real data; 0 = off")
     r1_every: int = option(1, "lazy R1: apply it on every Nth D step only, N times as strong; 1 = every step")
 
@@ -98,8 +100,8 @@ class TrainConfig:
             raise ValueError(f"packing m={self.pack} must be >= 1 and divide the batch size {self.batch_size}")
         if self.lr_decay_start < 0 or self.lr_half_life < 0:
             raise ValueError("learning-rate half-life and decay start must be >= 0")
-        if not 0.0 <= self.top_k <= 1.0:
-            raise ValueError("the top-k share must lie in [0, 1]")
+        if not 0.0 <= self.top_k <= 1.0 or not 0.0 <= self.top_k_decay < 1.0:
+            raise ValueError("the top-k share must lie in [0, 1] and its decay per epoch in [0, 1)")
         if self.gp_weight < 0 or self.r1_gamma < 0 or self.r1_every < 1:
             raise ValueError("the gradient-penalty weight and R1's gamma must be >= 0, R1's interval >= 1")
         for name in (self.optimizer, self.g_optimizer or self.optimizer):

@@ -28,5 +28,5 @@ def from_config(config, loss) -> list[Trick]:
     if config.unroll_steps > 0:
         tricks.append(Unrolling(config.unroll_steps, clip=config.clip_value if loss.clip_weights else None))
     if config.top_k > 0:
-        tricks.append(TopK(config.top_k))
+        tricks.append(TopK(config.top_k, config.top_k_decay))
     return tricks

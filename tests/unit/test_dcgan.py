@@ -230,6 +230,20 @@ def test_top_k_trains_g_only_on_the_fakes_d_rates_most_real():
     assert trainer.step(2).step == 2 and ImageGANTrainer(DCGANConfig(network="tiny")).trick(TopK) is None
 
 
+def test_annealed_top_k_keeps_the_whole_batch_first_and_shrinks_to_its_floor():
+    """Sinha et al. anneal k: share = max(floor, decay^epoch), so the first epochs train G on every fake."""
+    top_k = TopK(0.5, decay=0.98)
+    assert top_k.share(0.0) == 1.0 and top_k.share(10.0) == pytest.approx(0.98 ** 10)
+    assert top_k.share(100.0) == 0.5 and TopK(0.5).share(0.0) == 0.5
+    trainer = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=16, top_k=0.25, top_k_decay=0.9, seed=4))
+    game = trainer.games[0]
+    fake = game.generate(game.sample_noise(16), None)
+    with torch.no_grad():
+        assert len(trainer.trick(TopK).judge_fakes(trainer, game, fake, None)) == 16  # epoch 0: all kept
+    with pytest.raises(ValueError, match="decay"):
+        DCGANConfig(network="tiny", top_k=0.5, top_k_decay=1.0).validate()
+
+
 def test_r1_penalises_ds_squared_slope_at_the_real_data():
     """R1 (Mescheder et al. 2018) adds gamma/2 * E ||grad_x D(x)||^2 over the real batch to D's loss: for a
     linear D(x) = w.x + b the gradient is w everywhere, so the penalty is gamma/2 * ||w||^2; it trains."""

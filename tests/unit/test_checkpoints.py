@@ -30,6 +30,22 @@ def test_round_trip_restores_identical_weights_and_card(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "model.safetensors"]  # no temp files left
 
 
+def test_a_halved_checkpoint_is_half_the_size_and_loads_back_into_float32_networks(tmp_path):
+    """scripts/halve_checkpoint.py (runs in progress committed to training/): float16 on disk, same card."""
+    from scripts.halve_checkpoint import halve
+
+    name, G, D = _save_tiny(tmp_path)
+    halve(str(name), str(tmp_path / "half"))
+    G2, D2 = dcgan.build("tiny")
+    checkpoints.load_into(tmp_path / "half", {"G": G2, "D": D2})
+    for a, b in ((G, G2), (D, D2)):
+        for v, v2 in zip(a.state_dict().values(), b.state_dict().values()):
+            assert v2.dtype == v.dtype and torch.allclose(v.float(), v2.float(), rtol=1e-3, atol=1e-4)
+    size = lambda stem: checkpoints.paths(tmp_path / stem)[0].stat().st_size  # noqa: E731
+    assert size("half") < 0.6 * size("model")
+    card = checkpoints.read_card(tmp_path / "half")
+    assert card["storage_dtype"] == "float16" and card["steps"] == 7
+
 def test_missing_files_are_named(tmp_path):
     with pytest.raises(CheckpointError, match="nothing.safetensors is missing"):
         checkpoints.load_into(tmp_path / "nothing", {"G": dcgan.build_generator("tiny")})

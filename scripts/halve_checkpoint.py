@@ -23,6 +23,7 @@ def halve(src: str, dst: str) -> None:
     weights_path, card_path = checkpoints.paths(dst)
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(weights_path), metadata={"format": checkpoints.FORMAT})
+    weights_path.chmod(0o644)  # shared in the repository, like every checkpoint
     card_path.write_text(json.dumps(card, indent=2) + "\n")
 
 

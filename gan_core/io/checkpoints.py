@@ -59,27 +59,28 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
-def state_tensors(modules: dict[str, nn.Module], dtype: torch.dtype | None = None) -> dict[str, torch.Tensor]:
+def state_tensors(modules: dict[str, nn.Module]) -> dict[str, torch.Tensor]:
     """Flat {prefix.key: tensor} of the modules' state dicts, contiguous on the CPU."""
-    out = {}
-    for prefix, module in modules.items():
-        for key, value in module.state_dict().items():
-            t = value.detach().cpu()
-            if dtype is not None and t.is_floating_point():
-                t = t.to(dtype)
-            out[f"{prefix}.{key}"] = t.contiguous().clone()
-    return out
+    return {f"{prefix}.{key}": value.detach().cpu().contiguous().clone()
+            for prefix, module in modules.items() for key, value in module.state_dict().items()}
 
 
 def save(name: str | Path, modules: dict[str, nn.Module], card: dict[str, Any],
          dtype: torch.dtype | None = None) -> tuple[Path, Path]:
-    """Write weights and card atomically; returns their paths. `dtype` (e.g. float16) shrinks files."""
+    """Write the modules' weights and card atomically; returns their paths. `dtype` (e.g. float16) shrinks files."""
+    return write(name, state_tensors(modules), {**card, "modules": sorted(modules)}, dtype)
+
+
+def write(name: str | Path, tensors: dict[str, torch.Tensor], card: dict[str, Any],
+          dtype: torch.dtype | None = None) -> tuple[Path, Path]:
+    """Write flat tensors (as read_tensors returns them) and their card atomically, floats cast to `dtype`."""
     from safetensors.torch import save_file
 
     weights_path, card_path = paths(name)
-    tensors = state_tensors(modules, dtype)
+    if dtype is not None:
+        tensors = {k: t.to(dtype) if t.is_floating_point() else t for k, t in tensors.items()}
     card = {**card, "format": FORMAT, "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "modules": sorted(modules), "storage_dtype": str(dtype or "as trained").replace("torch.", "")}
+            "storage_dtype": str(dtype or "as trained").replace("torch.", "")}
     _atomic_write(weights_path, lambda tmp: save_file(tensors, tmp, metadata={"format": FORMAT}))
     _atomic_write(card_path, lambda tmp: Path(tmp).write_text(json.dumps(card, indent=2, default=_json_default) + "\n"))
     return weights_path, card_path

@@ -46,6 +46,7 @@ def test_a_halved_checkpoint_is_half_the_size_and_loads_back_into_float32_networ
     card = checkpoints.read_card(tmp_path / "half")
     assert card["storage_dtype"] == "float16" and card["steps"] == 7
 
+
 def test_missing_files_are_named(tmp_path):
     with pytest.raises(CheckpointError, match="nothing.safetensors is missing"):
         checkpoints.load_into(tmp_path / "nothing", {"G": dcgan.build_generator("tiny")})

@@ -43,11 +43,15 @@ def _config_owns(family: registry.Family) -> set[str]:
 def train(args) -> int:
     family = registry.get(args.family)
     preset = family.presets[args.preset] if getattr(args, "preset", None) else None
-    config = replace(preset.config if preset else family.config(), **given(args, family.config))
+    settings = given(args, family.config)
+    config = replace(preset.config if preset else family.config(), **settings)
     if getattr(args, "lr", None) is not None:
         config = replace(config, lr_g=args.lr, lr_d=args.lr)
     # a flag the family's config owns means only that (toy2d's --eval-samples: each snapshot's samples)
-    opts = RunOptions(**given(args, RunOptions, skip=_config_owns(family)))
+    run_flags = given(args, RunOptions, skip=_config_owns(family))
+    if preset and not (settings.keys() | run_flags.keys()) & {"epochs", "steps", "iterations"}:
+        run_flags["steps"] = preset.budget  # a preset's run lasts as long as the recipe says
+    opts = RunOptions(**run_flags)
     if not opts.out:
         raise ValueError("--out is required: where to write the checkpoint")
     device = pick_device(args.device)

@@ -24,6 +24,7 @@ class RunOptions(Cadence):
 
     out: str = option("", "checkpoint name, e.g. pretrained/dcgan_mnist (required)")
     epochs: float = option(3.0, "passes over the training set")
+    steps: int = option(0, "train to this step count instead (0: --epochs; with --preset: the preset's budget)")
     eval_samples: int = option(10_000, "samples (per direction for a CycleGAN) for the final evaluation")
 
 

@@ -20,9 +20,12 @@ class TrainingRun:
         self.trainer = family.trainer(config, device)
         if resume:
             restore(self.trainer, resume, resume=True)
-        # a family without a dataset to pass over (the 2-D games) counts iterations, not epochs
-        self.epochs = None if hasattr(config, "iterations") else getattr(config, "epochs", options.epochs)
-        self.total = config.iterations if self.epochs is None else self.trainer.steps_for(self.epochs)
+        # a step count wins; a family without a dataset to pass over (the 2-D games) counts iterations
+        if options.steps or hasattr(config, "iterations"):
+            self.epochs, self.total = None, options.steps or config.iterations
+        else:
+            self.epochs = getattr(config, "epochs", options.epochs)
+            self.total = self.trainer.steps_for(self.epochs)
         self.best_name, self.best = ROOT / "runs" / (Path(options.out).name + "_best"), None
 
     def save(self, name, metrics: dict | None = None, partial: bool = True) -> tuple[Path, Path]:

@@ -194,6 +194,17 @@ def test_cli_resume_continues_steps_epochs_and_the_card(tmp_path):
     assert card["metrics"]["n_samples"] == 200
 
 
+def test_a_presets_run_lasts_its_budget_unless_a_length_is_given(tmp_path, monkeypatch):
+    """`train dcgan --preset shipped` repeats the shipped run to its step count; --steps and --epochs win."""
+    monkeypatch.setitem(PRESETS, "cpu_quick_start", replace(PRESETS["cpu_quick_start"], budget=12))
+    common = ["--preset", "cpu_quick_start", "--eval-samples", "200", "--max-minutes", "0.5", "--threads", "1"]
+    for length, steps in (([], 12), (["--steps", "7"], 7), (["--epochs", "0.01"], round(0.01 * (60_000 // 32)))):
+        out = tmp_path / f"run{steps}"
+        assert main(["train", "dcgan", *common, *length, "--out", str(out)]) == 0
+        card = checkpoints.read_card(out)
+        assert card["steps"] == steps and card["preset"]["name"] == "cpu_quick_start", length
+
+
 def test_a_long_run_reports_progress_only_now_and_then():
     """A snapshot can cost as much as the steps (an EMA grid re-measures batch norms): a run's progress
     report (one snapshot) comes about every 20x its cost, not after every chunk of steps."""

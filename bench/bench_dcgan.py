@@ -40,8 +40,7 @@ def speed(preset: str, device, dataset, steps: int) -> dict:
         torch.cuda.synchronize()
     dt = time.perf_counter() - t
     return {"preset": preset, "network": config.network, "batch": batch, "steps": steps,
-            "steps_per_s": steps / dt,
-            "images_per_s": steps * batch / dt}
+            "steps_per_s": steps / dt, "images_per_s": steps * batch / dt}
 
 
 def first_reached(curve: list[tuple[float, int, float]]) -> dict[float, float | None]:

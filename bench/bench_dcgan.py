@@ -75,10 +75,11 @@ def card_race(name: str) -> dict:
 
 
 def print_table(rows: list[dict]) -> None:
-    print(f"{'run':40s}" + "".join(f"{'score ' + format(t, 'g'):>18s}" for t in TARGETS))
+    width = max(len("run"), *(len(r["run"]) for r in rows))
+    print(f"{'run':{width}s}" + "".join(f"{'score ' + format(t, 'g'):>20s}" for t in TARGETS))
     for r in rows:
         cells = [f"{m:.1f} min" if m is not None else f"not in {r['minutes']:g} min" for m in r["reached"].values()]
-        print(f"{r['run']:40s}" + "".join(f"{c:>18s}" for c in cells))
+        print(f"{r['run']:{width}s}" + "".join(f"{c:>20s}" for c in cells))
 
 
 def main() -> None:

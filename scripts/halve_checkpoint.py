@@ -10,10 +10,10 @@ import sys
 
 import torch
 
+from gan_core.io import checkpoints
+
 
 def halve(src: str, dst: str) -> None:
-    from gan_core.io import checkpoints
-
     checkpoints.write(dst, checkpoints.read_tensors(src), checkpoints.read_card(src), dtype=torch.float16)
 
 

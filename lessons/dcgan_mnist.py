@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from gan_core.data.mnist import load_mnist
+from gan_core.eval.metrics import DOUBTFUL
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.presets import PRESETS
@@ -23,12 +24,13 @@ from ui.live import (
     live_view,
     show_status,
 )
-from ui.resources import device_label, digit_classifier, require_mnist, training_device
+from ui.resources import device_label, digit_classifier, require_mnist, shipped_samples, training_device
 from ui.words import DCGAN_NETWORKS, LOSS_TITLES
 
 KEY = "dcgan"
 PRETRAINED = str(paths.PRETRAINED / "dcgan_mnist")
 EVAL_EVERY_S = 20.0  # seconds of training between MNIST-score measurements
+DOUBT_SAMPLES, DOUBTED_SHOWN = 1000, 14  # digits sampled to find the doubted ones; how many of those are shown
 
 st.title("DCGAN on MNIST")
 st.markdown(
@@ -201,6 +203,47 @@ if not run.running and run.snapshot.step > 0:
     st.download_button("Download this checkpoint (.safetensors)", data,
                        file_name=f"dcgan_{network}_{run.snapshot.step}.safetensors",
                        mime="application/octet-stream", key="dcgan_download", icon=":material/download:")
+
+st.subheader("Why not 10? The digits the classifier doubts")
+st.markdown(
+    "The MNIST score has two parts: **score = exp(variety − doubt)**. *Variety* is the entropy of the "
+    "classifier's average prediction: ln 10 ≈ 2.30 when all ten digits are equally common, lower when some go "
+    "missing (mode collapse). *Doubt* is the average entropy of one prediction: 0 when the classifier is sure "
+    "of every digit.\n\n"
+    "An unconditional generator is **one continuous map** from noise to images. On its way from the noise that "
+    "draws a 4 to the noise that draws a 9 it passes through shapes that are neither, and some of its samples "
+    "land there: the real digits have gaps between them, the Gaussian noise has none. A conditional GAN (its own "
+    "lesson, under Generate) is told which digit to draw, so it never has to cross. Measure it on this page's "
+    "generator:")
+
+
+@st.cache_resource
+def doubt_of_references() -> list[dict]:
+    """The score's parts for the real test digits and the shipped conditional GAN: the rows to compare with."""
+    rows = [("real test digits", load_mnist("test")[0]),
+            ("shipped conditional GAN", shipped_samples("pretrained/cgan_mnist", DOUBT_SAMPLES))]
+    return [{"digits": name, **judge.doubt_report(images, 0)} for name, images in rows if images is not None]
+
+
+if st.button(f"Sample {DOUBT_SAMPLES:,} digits and find the doubted ones", key="dcgan_doubt", disabled=judge is None,
+             icon=":material/help:"):
+    with run.lock:
+        images, step = run.trainer.sample_images(DOUBT_SAMPLES, seed=0), run.trainer.step_count
+    report = judge.doubt_report(images, DOUBTED_SHOWN)
+    st.session_state["dcgan_doubt_result"] = (step, report, [images[w["index"]] for w in report["most_doubted"]])
+if st.session_state.get("dcgan_doubt_result") and judge is not None:
+    step, report, doubted = st.session_state["dcgan_doubt_result"]
+    rows = [{"digits": f"this generator (step {step:,})", **report}, *doubt_of_references()]
+    st.dataframe({"digits": [r["digits"] for r in rows], "samples": [r["n_samples"] for r in rows],
+                  "MNIST score": [round(r["mnist_score"], 2) for r in rows],
+                  "variety": [round(r["variety"], 3) for r in rows], "doubt": [round(r["doubt"], 3) for r in rows],
+                  f"top guess under {DOUBTFUL:.0%}": [f"{r['doubtful_share']:.1%}" for r in rows]},
+                 hide_index=True, width="stretch")
+    worst = report["most_doubted"]
+    st.markdown(f"**The {len(worst)} digits of this generator the classifier doubts most**, with its two "
+                "likeliest readings:")
+    st.image(doubted, width=108,
+             caption=[" · ".join(f"{d}: {p:.0%}" for d, p in zip(w["digits"], w["probs"])) for w in worst])
 
 with st.expander("What to watch"):
     st.markdown(

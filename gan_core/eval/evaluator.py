@@ -71,3 +71,12 @@ class Evaluator:
             "frechet_distance": frechet_distance(feature_stats(feats), self.train_stats.pair()),
             "frechet_baseline_test_vs_train": float(self.baseline),
         }
+
+    def doubt_report(self, images, k: int = 16) -> dict[str, Any]:
+        """images: uint8 (n, 28, 28) -> the score's two parts (metrics.score_parts) and the k images the
+        classifier doubts most, each with its two likeliest digits."""
+        from gan_core.eval.metrics import mnist_score, most_doubted, score_parts
+
+        probs, _ = classify(self.model, images)
+        return {"n_samples": len(images), "mnist_score": mnist_score(probs), **score_parts(probs),
+                "most_doubted": most_doubted(probs, k)}

@@ -104,6 +104,37 @@ def mnist_score(probs) -> float:
     return float(np.exp(kl.mean()))
 
 
+DOUBTFUL = 0.9  # a sample is doubtful when the classifier's top guess has less than this probability
+
+
+def doubt(probs) -> np.ndarray:
+    """Each sample's doubt: the entropy of the classifier's prediction p(y|x), in nats (0 = certain)."""
+    p = np.asarray(probs, dtype=np.float64)
+    p = p / p.sum(1, keepdims=True)
+    return -(p * np.log(p + 1e-12)).sum(1)
+
+
+def score_parts(probs) -> dict[str, float]:
+    """The MNIST score in two parts, score = exp(variety - doubt): variety is the entropy of the average
+    prediction (ln 10 when every digit is equally common), doubt the average entropy of one prediction.
+    Which part holds a generator back is what tells mode collapse from in-between digits."""
+    p = np.asarray(probs, dtype=np.float64)
+    p = p / p.sum(1, keepdims=True)
+    marginal = p.mean(0)
+    return {"variety": float(-(marginal * np.log(marginal + 1e-12)).sum()), "doubt": float(doubt(p).mean()),
+            "doubtful_share": float((p.max(1) < DOUBTFUL).mean())}
+
+
+def most_doubted(probs, k: int) -> list[dict]:
+    """The k samples the classifier doubts most, most doubted first: index, top two digits and their
+    probabilities."""
+    p = np.asarray(probs, dtype=np.float64)
+    order = np.argsort(-doubt(p), kind="stable")[:k]
+    top = np.argsort(-p, axis=1)[:, :2]
+    return [{"index": int(i), "digits": [int(d) for d in top[i]], "probs": [float(p[i, d]) for d in top[i]]}
+            for i in order]
+
+
 def class_histogram(probs, classes: int = 10) -> list[int]:
     """How many samples the classifier assigns to each digit (a missing digit is mode collapse)."""
     return np.bincount(np.asarray(probs).argmax(1), minlength=classes).tolist()

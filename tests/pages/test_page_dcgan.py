@@ -1,4 +1,4 @@
-"""AppTest: the DCGAN page renders, Start trains, the pretrained DCGAN loads and shows its grid."""
+"""AppTest: the DCGAN page renders, Start trains, the pretrained DCGAN loads with its grid and doubted digits."""
 import base64
 import io
 import re
@@ -68,3 +68,20 @@ def test_start_from_pretrained_shows_its_grid(app_page):
     assert at.selectbox(key="dcgan_network").value == card.network
     assert _step(at) == card.steps
     assert len(at.get("image")) >= 1
+
+
+def test_the_doubted_digits_of_the_pretrained_generator_are_shown_beside_real_ones(app_page):
+    at = app_page(PAGE)
+    at.button(key="dcgan_pretrained").click()
+    at.run()
+    at.button(key="dcgan_doubt").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    steps = ModelCard.load("pretrained/dcgan_mnist").steps
+    assert list(table["digits"]) == [f"this generator (step {steps:,})", "real test digits", "shipped conditional GAN"]
+    mine, real, _ = (table.iloc[i] for i in range(3))
+    assert mine["doubt"] > real["doubt"] > 0  # the unconditional generator's in-between digits
+    assert abs(np.exp(mine["variety"] - mine["doubt"]) - mine["MNIST score"]) < 0.05
+    shown = [i for im in at.get("image") for i in im.proto.imgs if i.caption]
+    assert len(shown) == 14 and all(re.fullmatch(r"\d: \d+% · \d: \d+%", i.caption) for i in shown)

@@ -10,6 +10,8 @@ from gan_core.eval.metrics import (
     feature_stats,
     frechet_distance,
     mnist_score,
+    most_doubted,
+    score_parts,
 )
 from gan_core.eval.readers import random_shift
 
@@ -20,6 +22,28 @@ def test_mnist_score_and_histogram_on_known_predictions():
     assert mnist_score(np.eye(10)[np.zeros(1000, int)]) == pytest.approx(1.0)  # one digit only: collapse
     assert mnist_score(np.full((100, 10), 0.1)) == pytest.approx(1.0)  # unsure about everything
     assert class_histogram(onehot) == [100] * 10
+
+
+def test_the_score_is_exp_of_variety_minus_doubt():
+    probs = np.random.default_rng(0).dirichlet(np.full(10, 0.3), size=500)
+    parts = score_parts(probs)
+    assert mnist_score(probs) == pytest.approx(np.exp(parts["variety"] - parts["doubt"]), rel=1e-9)
+    sure = score_parts(np.eye(10)[np.arange(1000) % 10])
+    assert sure["variety"] == pytest.approx(np.log(10)) and sure["doubt"] == pytest.approx(0, abs=1e-9)
+    assert sure["doubtful_share"] == 0.0
+    assert score_parts(np.full((4, 10), 0.1))["doubtful_share"] == 1.0
+
+
+def test_most_doubted_lists_the_least_sure_predictions_first():
+    probs = np.eye(10)[[3, 1, 4, 1]].astype(float)
+    probs[2] = 0
+    probs[2, [4, 9]] = 0.55, 0.45  # a 4 or a 9
+    probs[0] = 0
+    probs[0, [3, 5, 8]] = 0.5, 0.3, 0.2  # more doubted still
+    worst = most_doubted(probs, 2)
+    assert [w["index"] for w in worst] == [0, 2]
+    assert worst[0]["digits"] == [3, 5] and worst[1]["digits"] == [4, 9]
+    assert worst[1]["probs"] == pytest.approx([0.55, 0.45])
 
 
 def test_frechet_distance_is_zero_for_equal_and_grows_with_shift():

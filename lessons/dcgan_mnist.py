@@ -72,7 +72,11 @@ st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* netw
         f"hours.", icon=":material/memory:")
 if card:
     m, cfg = card.metrics, card.config
-    score = f" It scores **{m['mnist_score']:.2f}** on {m['n_samples']:,} samples." if "mnist_score" in m else ""
+    score = f" It scores **{m['mnist_score']:.2f}** on {m['n_samples']:,} samples" if "mnist_score" in m else ""
+    if score and "doubt" in m:  # the score's parts (see "Why not 10?" below)
+        score += (f": variety {m['variety']:.3f} of ln 10 ≈ 2.303, doubt {m['doubt']:.3f}, and "
+                  f"{m['doubtful_share']:.0%} of its digits get a top guess under {DOUBTFUL:.0%}")
+    score += "." if score else ""
     st.markdown(
         f"**The shipped weights** use the *{card.network}* network ({DCGAN_NETWORKS[card.network]}), "
         f"trained with the {cfg['loss'].replace('_', ' ')} loss, batch {cfg['batch_size']} and "

@@ -52,12 +52,14 @@ class Evaluator:
             self.baseline = frechet_distance(self.test_stats.pair(), self.train_stats.pair())
 
     def evaluate(self, images) -> dict[str, Any]:
-        """images: uint8 (n, 28, 28) -> MNIST score, class histogram and fractions, Fréchet distance."""
+        """images: uint8 (n, 28, 28) -> MNIST score and its two parts (variety, doubt), class histogram and
+        fractions, Fréchet distance."""
         from gan_core.eval.metrics import (
             class_histogram,
             feature_stats,
             frechet_distance,
             mnist_score,
+            score_parts,
         )
 
         probs, feats = classify(self.model, images)
@@ -66,6 +68,7 @@ class Evaluator:
         return {
             "n_samples": n,
             "mnist_score": mnist_score(probs),
+            **score_parts(probs),
             "class_histogram": hist,
             "class_fractions": [h / n for h in hist],
             "frechet_distance": frechet_distance(feature_stats(feats), self.train_stats.pair()),

@@ -21,6 +21,9 @@ def test_shipped_dcgan_card_reports_measured_metrics():
     assert np.isfinite(m["frechet_distance"]) and np.isfinite(m["frechet_baseline_test_vs_train"])
     assert m["frechet_baseline_test_vs_train"] < m["frechet_distance"]
     assert checkpoints.paths(SHIPPED)[0].stat().st_size < 50e6
+    # the score's two parts, which the lesson quotes: all ten digits alike, the loss is in the doubt
+    assert m["mnist_score"] == pytest.approx(np.exp(m["variety"] - m["doubt"]), rel=1e-6)
+    assert m["variety"] > 2.29 and 0 < m["doubtful_share"] < 0.2 and m["doubt"] > 0
 
 
 @pytest.mark.long_running
@@ -42,6 +45,7 @@ def test_shipped_dcgan_card_is_honest_and_meets_the_balance_and_frechet_bars():
     assert m["mnist_score"] >= 8.7, m["mnist_score"]  # the book DCGAN: 7.94; the batch-64 run: 8.740
     assert abs(m["mnist_score"] - card.metrics["mnist_score"]) < 0.1, (m["mnist_score"], card.metrics)
     assert abs(m["frechet_distance"] - card.metrics["frechet_distance"]) < 0.3, (m, card.metrics)
+    assert abs(m["doubt"] - card.metrics["doubt"]) < 0.01, (m["doubt"], card.metrics["doubt"])
 
 
 def test_the_shipped_preset_is_the_recipe_the_shipped_weights_were_trained_with():

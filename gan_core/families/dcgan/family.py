@@ -51,7 +51,8 @@ def sample(nets: dict, card_: dict, n: int, seed: int = 0) -> dict:
 
 
 def report(m: dict) -> str:
-    return (f"MNIST score {m['mnist_score']:.3f} on {m['n_samples']} samples; classes {m['class_histogram']}; "
+    doubt = f" (variety {m['variety']:.3f}, doubt {m['doubt']:.4f})" if "doubt" in m else ""
+    return (f"MNIST score {m['mnist_score']:.3f} on {m['n_samples']} samples{doubt}; classes {m['class_histogram']}; "
             f"Frechet {m['frechet_distance']:.3f} (real test vs train {m['frechet_baseline_test_vs_train']:.3f})")
 
 

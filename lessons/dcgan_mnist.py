@@ -67,6 +67,15 @@ def why_loss(config: dict) -> str:
     return LOSS_WHY.get(key, f"the {config['loss'].replace('_', ' ')} loss; ")
 
 
+def why_rates(config: dict) -> str:
+    """The two time-scale update rule, when the shipped run used it."""
+    if config["lr_d"] <= config["lr_g"]:
+        return ""
+    return (f" D also learns **{config['lr_d'] / config['lr_g']:g}× as fast as G** (learning rates "
+            f"{config['lr_d']:g} and {config['lr_g']:g}: the two time-scale update rule, Heusel et al. 2017), with "
+            f"Adam's β₁ = {config['beta1']:g} and β₂ = {config.get('beta2', 0.999):g}, so D keeps up with G.")
+
+
 st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* network: digits appear within a "
         f"minute. The *book* and *small* networks are the seeds' own, meant for a GPU: on a CPU they take "
         f"hours.", icon=":material/memory:")
@@ -85,7 +94,8 @@ if card:
         "hours to pass a score of 8 and never reached 9 (`python bench/bench_dcgan.py --race` gives the table). "
         "Three changes made the difference: **spectral normalisation** caps how steeply D can change (Miyato et "
         f"al. 2018), so D cannot run away from G and no batch norm is needed in D; {why_loss(cfg)}"
-        "and an **exponential moving average of G's weights** smooths out the last oscillations of the game.")
+        "and an **exponential moving average of G's weights** smooths out the last oscillations of the game."
+        + why_rates(cfg))
 require_mnist("train", "test")
 
 with st.expander("Settings", expanded=True):

@@ -62,6 +62,7 @@ class TrainConfig:
     lr_d: float = option(1e-3, "the discriminator's learning rate")
     momentum: float = option(0.9, "SGD's momentum")
     beta1: float = option(0.5, "Adam's beta1")
+    beta2: float = option(0.999, "Adam's beta2")
     batch_size: int = option(128, "samples per batch")
     d_steps: int = option(1, "D updates per iteration (k)")
     g_steps: int = option(1, "G updates per iteration")
@@ -104,13 +105,15 @@ class TrainConfig:
             raise ValueError("the top-k share must lie in [0, 1] and its decay per epoch in [0, 1)")
         if self.gp_weight < 0 or self.r1_gamma < 0 or self.r1_every < 1:
             raise ValueError("the gradient-penalty weight and R1's gamma must be >= 0, R1's interval >= 1")
+        if not (0.0 <= self.beta1 < 1.0 and 0.0 <= self.beta2 < 1.0):
+            raise ValueError("Adam's beta1 and beta2 must lie in [0, 1)")
         for name in (self.optimizer, self.g_optimizer or self.optimizer):
             if name not in OPTIMIZERS:
                 raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")
 
 
 OPTIMIZERS = {
-    "adam": lambda p, lr, c: torch.optim.Adam(p, lr=lr, betas=(c.beta1, 0.999), foreach=True),
+    "adam": lambda p, lr, c: torch.optim.Adam(p, lr=lr, betas=(c.beta1, c.beta2), foreach=True),
     "sgd": lambda p, lr, c: torch.optim.SGD(p, lr=lr, momentum=c.momentum),
     "rmsprop": lambda p, lr, c: torch.optim.RMSprop(p, lr=lr),
 }

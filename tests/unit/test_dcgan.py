@@ -286,3 +286,14 @@ def test_lazy_r1_applies_the_penalty_on_every_nth_d_step_n_times_as_strong():
     assert torch.allclose(penalties[0], every) and torch.allclose(penalties[3], every)
     trained = ImageGANTrainer(DCGANConfig(network="infogan_half", batch_size=8, r1_gamma=1.0, r1_every=4)).step(5)
     assert trained.step == 5 and trained.status != "diverged"
+
+
+def test_adams_betas_reach_both_optimisers_and_bad_ones_are_refused():
+    """The shipped recipe trains with Adam beta1 0, beta2 0.9 (and a D four times as fast as G)."""
+    trainer = ImageGANTrainer(DCGANConfig(network="tiny", beta1=0.0, beta2=0.9, lr_g=1e-4, lr_d=4e-4))
+    groups = {name: opt.param_groups[0] for name, opt in (("G", trainer.opt_g), ("D", trainer.opt_d))}
+    assert groups["G"]["betas"] == groups["D"]["betas"] == (0.0, 0.9)
+    assert (groups["G"]["lr"], groups["D"]["lr"]) == (1e-4, 4e-4)
+    for bad in (dict(beta1=1.0), dict(beta2=-0.1)):
+        with pytest.raises(ValueError, match="beta"):
+            DCGANConfig(network="tiny", **bad).validate()

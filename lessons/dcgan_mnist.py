@@ -92,7 +92,7 @@ if card:
         f"{card.generator_weights or 'G as trained'}, for {card.minutes:.0f} min on "
         f"{card.device or '?'}.{score} Why not the seeds' networks? On a CPU the book DCGAN needed about two "
         "hours to pass a score of 8 and never reached 9 (`python bench/bench_dcgan.py --race` gives the table). "
-        "Three changes made the difference: **spectral normalisation** caps how steeply D can change (Miyato et "
+        "What made the difference: **spectral normalisation** caps how steeply D can change (Miyato et "
         f"al. 2018), so D cannot run away from G and no batch norm is needed in D; {why_loss(cfg)}"
         "and an **exponential moving average of G's weights** smooths out the last oscillations of the game."
         + why_rates(cfg))

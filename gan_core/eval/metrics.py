@@ -92,16 +92,14 @@ def kl_js(p_counts: torch.Tensor, q_counts: torch.Tensor, smoothing: float = 0.0
 
 
 # --- MNIST: judged by the project's evaluation classifier (gan_core.classifier) -----------------
-def mnist_score(probs) -> float:
-    """Inception Score with the MNIST classifier: exp(E_x KL(p(y|x) || p(y))), on all samples at once.
-
-    10 is the ceiling (confident and perfectly balanced); the real test set scores about 9.9.
-    """
+def _normalised(probs) -> np.ndarray:
     p = np.asarray(probs, dtype=np.float64)
-    p = p / p.sum(1, keepdims=True)
-    marginal = p.mean(0, keepdims=True)
-    kl = (p * (np.log(p + 1e-12) - np.log(marginal + 1e-12))).sum(1)
-    return float(np.exp(kl.mean()))
+    return p / p.sum(-1, keepdims=True)
+
+
+def _entropy(p: np.ndarray) -> np.ndarray:
+    """Entropy in nats along the last axis (p already normalised)."""
+    return -(p * np.log(p + 1e-12)).sum(-1)
 
 
 DOUBTFUL = 0.9  # a sample is doubtful when the classifier's top guess has less than this probability
@@ -109,20 +107,25 @@ DOUBTFUL = 0.9  # a sample is doubtful when the classifier's top guess has less 
 
 def doubt(probs) -> np.ndarray:
     """Each sample's doubt: the entropy of the classifier's prediction p(y|x), in nats (0 = certain)."""
-    p = np.asarray(probs, dtype=np.float64)
-    p = p / p.sum(1, keepdims=True)
-    return -(p * np.log(p + 1e-12)).sum(1)
+    return _entropy(_normalised(probs))
 
 
 def score_parts(probs) -> dict[str, float]:
     """The MNIST score in two parts, score = exp(variety - doubt): variety is the entropy of the average
     prediction (ln 10 when every digit is equally common), doubt the average entropy of one prediction.
     Which part holds a generator back is what tells mode collapse from in-between digits."""
-    p = np.asarray(probs, dtype=np.float64)
-    p = p / p.sum(1, keepdims=True)
-    marginal = p.mean(0)
-    return {"variety": float(-(marginal * np.log(marginal + 1e-12)).sum()), "doubt": float(doubt(p).mean()),
+    p = _normalised(probs)
+    return {"variety": float(_entropy(p.mean(0))), "doubt": float(_entropy(p).mean()),
             "doubtful_share": float((p.max(1) < DOUBTFUL).mean())}
+
+
+def mnist_score(probs) -> float:
+    """Inception Score with the MNIST classifier, exp(E_x KL(p(y|x) || p(y))) = exp(variety - doubt).
+
+    10 is the ceiling (confident and perfectly balanced); the real test set scores about 9.9.
+    """
+    parts = score_parts(probs)
+    return float(np.exp(parts["variety"] - parts["doubt"]))
 
 
 def most_doubted(probs, k: int) -> list[dict]:

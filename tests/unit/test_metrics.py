@@ -24,10 +24,13 @@ def test_mnist_score_and_histogram_on_known_predictions():
     assert class_histogram(onehot) == [100] * 10
 
 
-def test_the_score_is_exp_of_variety_minus_doubt():
+def test_the_score_is_the_inception_score_and_exp_of_variety_minus_doubt():
     probs = np.random.default_rng(0).dirichlet(np.full(10, 0.3), size=500)
+    marginal = probs.mean(0)
+    inception = np.exp((probs * (np.log(probs) - np.log(marginal))).sum(1).mean())  # exp E_x KL(p(y|x) || p(y))
     parts = score_parts(probs)
-    assert mnist_score(probs) == pytest.approx(np.exp(parts["variety"] - parts["doubt"]), rel=1e-9)
+    assert mnist_score(probs) == pytest.approx(inception, rel=1e-9)
+    assert np.exp(parts["variety"] - parts["doubt"]) == pytest.approx(inception, rel=1e-9)
     sure = score_parts(np.eye(10)[np.arange(1000) % 10])
     assert sure["variety"] == pytest.approx(np.log(10)) and sure["doubt"] == pytest.approx(0, abs=1e-9)
     assert sure["doubtful_share"] == 0.0

@@ -104,11 +104,13 @@ with st.expander("Settings", expanded=True):
                            key="dcgan_network",
                            help="\n\n".join(f"**{k}**: {v}" for k, v in DCGAN_NETWORKS.items()))
     start = PRESETS["cpu_quick_start" if training_device().type == "cpu" else "seeds_book"].config
-    lr = c1.select_slider("Learning rate (G and D)", [5e-5, 1e-4, 2e-4, 5e-4, 1e-3], value=start.lr_g, key="dcgan_lr",
-                          format_func=lambda v: f"{v:g}")
+    lr = c1.select_slider("Learning rate (G and D)", [5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3], value=start.lr_g,
+                          key="dcgan_lr", format_func=lambda v: f"{v:g}")
+    quick, book = PRESETS["cpu_quick_start"].config, PRESETS["seeds_book"].config
     batch = c2.select_slider("Batch size", [32, 64, 128, 256], value=start.batch_size, key="dcgan_batch",
-                             help="On a CPU the page starts at batch 32 and lr 1e-3: more, smaller steps draw "
-                                  "digits sooner. The seeds use batch 128 and lr 2e-4.")
+                             help=f"On a CPU the page starts at batch {quick.batch_size} and lr {quick.lr_g:g} "
+                                  f"(Adam β₁ {quick.beta1:g}, β₂ {quick.beta2:g}): more, smaller steps draw digits "
+                                  f"sooner. The seeds use batch {book.batch_size} and lr {book.lr_g:g}.")
     d_steps = c2.number_input("D steps per G step (k)", 1, 5, 1, key="dcgan_k")
     flip = c3.slider("Label flipping (fraction of real labels)", 0.0, 0.5, 0.0, 0.05, key="dcgan_flip",
                      help="The MATLAB example flips 30% of the real labels to 'fake' so that D does not win too fast.")

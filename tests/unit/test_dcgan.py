@@ -159,18 +159,17 @@ def test_cli_sample_writes_png_and_npz(tmp_path):
 
 @pytest.mark.long_running
 def test_the_live_pages_cpu_default_draws_digits_after_a_minutes_worth_of_steps():
-    """The DCGAN page's CPU defaults (the cpu_quick_start preset: the tiny network, an EMA of G) for 1,500
-    steps, about what one core of this machine trains in 60 s: MNIST score of 500 samples >= 5.5 (measured
-    5.91 and 5.98 for seeds 0 and 1; 6.30 after 60 s of CPU, 1,700 steps; the seeds' batch 128 at 2e-4 reached
-    2.9 in the same CPU time). The issue asks for 6 within 60 s: at the bar, not reliably above it."""
+    """The DCGAN page's CPU defaults (the cpu_quick_start preset: the tiny network, lr 2e-3, Adam (0, 0.9), an EMA
+    of G) for 1,300 steps, what one thread of this machine trains in about 58 s: the issue's bar, MNIST score of
+    500 samples >= 6 (measured 6.47, 6.26 and 6.45 for seeds 0, 1 and 2)."""
     from gan_core.eval.evaluator import Evaluator
 
     quick = PRESETS["cpu_quick_start"]
     trainer = ImageGANTrainer(quick.config, "cpu")
-    assert trainer.config.network == "tiny" and quick.budget == 1500
+    assert trainer.config.network == "tiny" and quick.budget == 1300
     trainer.step(quick.budget)
     m = trainer.evaluate(Evaluator(), n=500)
-    assert m["mnist_score"] >= 5.5, m["mnist_score"]
+    assert m["mnist_score"] >= 6.0, m["mnist_score"]
 
 
 def test_ema_generator_is_sampled_and_round_trips(tmp_path):

@@ -77,7 +77,7 @@ def why_rates(config: dict) -> str:
 
 
 st.info(f"Training on **{device_label()}**. On a laptop CPU pick the *tiny* network: digits appear within a "
-        f"minute. The *book* and *small* networks are the seeds' own, meant for a GPU: on a CPU they take "
+        f"couple of minutes. The *book* and *small* networks are the seeds' own, meant for a GPU: on a CPU they take "
         f"hours.", icon=":material/memory:")
 if card:
     m, cfg = card.metrics, card.config

@@ -14,7 +14,7 @@ PRESETS = {p.name: p for p in (
     Preset("cpu_quick_start", DCGANConfig(network="tiny", batch_size=32, lr_g=2e-3, lr_d=2e-3, beta1=0.0, beta2=0.9,
                                           ema=0.995),
            budget=1300,
-           description="the live page's CPU default: recognisable digits within a minute on one core"),
+           description="the live page's CPU default: recognisable digits after a minute of training on one core"),
     Preset("seeds_book", DCGANConfig(network="book"), budget=20_000,
            description="the Keras book's DCGAN and settings: batch 128, Adam 2e-4 (beta1 0.5), 20,000 iterations"),
     # The slides name RMSProp and batch 32 but no learning rate or length: Keras's RMSprop default (1e-3),
@@ -25,7 +25,7 @@ PRESETS = {p.name: p for p in (
     # The shipped run: the InfoGAN layout at half width, spectral norm in D, hinge loss, batch 128 (one thread does
     # 714 images/s at batch 128 against 576 at 64), and D learning four times as fast as G with Adam (0, 0.9)
     # (TTUR, as in SAGAN and BigGAN), at lr_G 2e-4 and lr_D 8e-4, halving from step 15,000. One run of 58 min on two
-    # threads of a 2-core Xeon: 9.021 on 10,000 samples (fresh seeds 9.05-9.08), Fréchet 0.32. Halving from step
+    # threads of a 2-core Xeon: 9.021 on 10,000 samples (fresh seeds 9.05-9.09), Fréchet 0.32. Halving from step
     # 10,000 (30,000 steps) had 9.000; half the rates (1e-4, 4e-4, 23,225 steps) 8.872; both rates at 2e-4 with
     # Adam (0.5, 0.999), 8.798.
     Preset("shipped", DCGANConfig(network="infogan_half", loss="hinge", ema=0.999, batch_size=128, lr_g=2e-4,

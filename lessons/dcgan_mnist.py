@@ -103,10 +103,10 @@ with st.expander("Settings", expanded=True):
     network = c1.selectbox("Network", list(dcgan.NETWORKS), index=list(dcgan.NETWORKS).index("tiny"),
                            key="dcgan_network",
                            help="\n\n".join(f"**{k}**: {v}" for k, v in DCGAN_NETWORKS.items()))
-    start = PRESETS["cpu_quick_start" if training_device().type == "cpu" else "seeds_book"].config
+    quick, book = PRESETS["cpu_quick_start"].config, PRESETS["seeds_book"].config
+    start = quick if training_device().type == "cpu" else book
     lr = c1.select_slider("Learning rate (G and D)", [5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3], value=start.lr_g,
                           key="dcgan_lr", format_func=lambda v: f"{v:g}")
-    quick, book = PRESETS["cpu_quick_start"].config, PRESETS["seeds_book"].config
     batch = c2.select_slider("Batch size", [32, 64, 128, 256], value=start.batch_size, key="dcgan_batch",
                              help=f"On a CPU the page starts at batch {quick.batch_size} and lr {quick.lr_g:g} "
                                   f"(Adam β₁ {quick.beta1:g}, β₂ {quick.beta2:g}): more, smaller steps draw digits "

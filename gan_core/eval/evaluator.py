@@ -58,7 +58,6 @@ class Evaluator:
             class_histogram,
             feature_stats,
             frechet_distance,
-            mnist_score,
             score_parts,
         )
 
@@ -67,7 +66,6 @@ class Evaluator:
         n = len(images)
         return {
             "n_samples": n,
-            "mnist_score": mnist_score(probs),
             **score_parts(probs),
             "class_histogram": hist,
             "class_fractions": [h / n for h in hist],
@@ -76,10 +74,10 @@ class Evaluator:
         }
 
     def doubt_report(self, images, k: int = 16) -> dict[str, Any]:
-        """images: uint8 (n, 28, 28) -> the score's two parts (metrics.score_parts) and the k images the
+        """images: uint8 (n, 28, 28) -> the score and its two parts (metrics.score_parts) and the k images the
         classifier doubts most, each with its two likeliest digits."""
-        from gan_core.eval.metrics import mnist_score, most_doubted, score_parts
+        from gan_core.eval.metrics import most_doubted, score_parts
 
         probs, _ = classify(self.model, images)
-        return {"n_samples": len(images), "mnist_score": mnist_score(probs), **score_parts(probs),
+        return {"n_samples": len(images), **score_parts(probs),
                 "most_doubted": most_doubted(probs, k)}

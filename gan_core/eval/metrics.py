@@ -111,11 +111,12 @@ def doubt(probs) -> np.ndarray:
 
 
 def score_parts(probs) -> dict[str, float]:
-    """The MNIST score in two parts, score = exp(variety - doubt): variety is the entropy of the average
+    """The MNIST score and its two parts, score = exp(variety - doubt): variety is the entropy of the average
     prediction (ln 10 when every digit is equally common), doubt the average entropy of one prediction.
     Which part holds a generator back is what tells mode collapse from in-between digits."""
     p = _normalised(probs)
-    return {"variety": float(_entropy(p.mean(0))), "doubt": float(_entropy(p).mean()),
+    variety, doubt_ = float(_entropy(p.mean(0))), float(_entropy(p).mean())
+    return {"mnist_score": float(np.exp(variety - doubt_)), "variety": variety, "doubt": doubt_,
             "doubtful_share": float((p.max(1) < DOUBTFUL).mean())}
 
 
@@ -124,8 +125,7 @@ def mnist_score(probs) -> float:
 
     10 is the ceiling (confident and perfectly balanced); the real test set scores about 9.9.
     """
-    parts = score_parts(probs)
-    return float(np.exp(parts["variety"] - parts["doubt"]))
+    return score_parts(probs)["mnist_score"]
 
 
 def most_doubted(probs, k: int) -> list[dict]:

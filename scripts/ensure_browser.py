@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 SYSTEM = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# headless in a container (as root, no GPU) and quiet: no sandbox, no calls home
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def playwright_chromium() -> str | None:

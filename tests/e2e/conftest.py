@@ -7,15 +7,13 @@ from pathlib import Path
 import pytest
 
 from scripts import streamlit_server
-from scripts.ensure_browser import find_chromium
+from scripts.ensure_browser import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 # Streamlit's frontend probes /<page>/_stcore/health and host-config before falling back to the
 # root; those 404s are its own path discovery, not failures of the app.
 STREAMLIT_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.presets import PRESETS
 from gan_core.families.dcgan.sample import generate_images
-from gan_core.families.dcgan.trainer import ImageGANTrainer
+from gan_core.families.dcgan.trainer import CALIBRATION_BATCHES, ImageGANTrainer
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
 from gan_core.io.trainer_state import restore
@@ -182,6 +182,27 @@ def test_ema_generator_is_sampled_and_round_trips(tmp_path):
                      {"kind": "dcgan", "preset": "tiny", "z_dim": 100, "steps": 4})
     G = load(str(tmp_path / "ema"))[0]["G"]
     assert np.array_equal(generate_images(G, 16, seed=1), trainer.sample_images(16, seed=1))
+
+
+def test_the_grid_measures_the_ema_on_one_batch_and_samples_on_all_of_them():
+    """The live grid's cheap batch-norm measurement never leaks into samples: after a grid, the sampler
+    measures again on every calibration batch, and gives what a trainer that never drew a grid gives."""
+    def trained():
+        trainer = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=32, ema=0.9, seed=2))
+        trainer.step(3)
+        return trainer
+
+    bn = lambda t: next(m for m in t.ema.model.modules() if isinstance(m, torch.nn.BatchNorm2d))  # noqa: E731
+    previewed, plain = trained(), trained()
+    previewed.grid()
+    one_batch = bn(previewed).running_var.clone()
+    assert previewed._ema_calibrated == (3, 1)
+    samples = previewed.sample_images(16, seed=1)
+    assert previewed._ema_calibrated == (3, CALIBRATION_BATCHES)
+    assert not torch.equal(one_batch, bn(previewed).running_var)  # measured again, on more samples
+    assert np.array_equal(samples, plain.sample_images(16, seed=1))
+    previewed.grid()  # the full measurement at this step serves the grid too: nothing measured again
+    assert previewed._ema_calibrated == (3, CALIBRATION_BATCHES)
 
 
 def test_cli_resume_continues_steps_epochs_and_the_card(tmp_path):

@@ -75,7 +75,7 @@ class ConditionalImageGANTrainer(ImageGANTrainer):
 
     def grid(self) -> np.ndarray:
         if self._grid_cache is None or self._grid_cache[0] != self.step_count:
-            images = to_uint8(self._generate_eval(self.fixed_noise, self.fixed_labels, self.sampler))
+            images = to_uint8(self._generate_eval(self.fixed_noise, self.fixed_labels, self.preview))
             self._grid_cache = (self.step_count, tile(images, cols=10))
         return self._grid_cache[1]
 

@@ -11,7 +11,7 @@ Networks (z of size 100, weights from N(0, 0.02), BN weights from N(1, 0.02)):
            (k5 s2, leaky 0.2) -> dropout 0.4 -> dense.
 - "tiny":  our CPU network, "small" at half the channels with 4x4 kernels and the DCGAN recipe in
            full (dense -> BN -> ReLU -> ConvT -> BN -> ReLU -> ConvT -> tanh): recognisable digits
-           within a couple of minutes on a 2-core laptop.
+           within a minute of training on one core of a 2-core laptop.
 
 Discriminators return logits, so `losses.get_loss` can use BCE-with-logits stably.
 """

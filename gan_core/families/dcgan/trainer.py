@@ -25,6 +25,8 @@ from gan_core.io.images import tile
 from gan_core.tricks.averaging import recalibrate_batchnorm
 from gan_core.tricks.ema import EMA
 
+CALIBRATION_BATCHES = 8  # of 256: the EMA generator's batch-norm statistics for samples and checkpoints
+
 
 @dataclass(kw_only=True)
 class ImageSnapshot(Snapshot):
@@ -60,16 +62,27 @@ class ImageGANTrainer(GANTrainer):
         self.ema = EMA(self.G, config.ema) if config.ema > 0 else None
         if self.ema is not None:
             self.tricks.append(self.ema)
-        self._ema_calibrated = -1
+        self._ema_calibrated = (-1, 0)  # (step, batches) of the EMA's latest batch-norm measurement
 
     @property
     def sampler(self) -> torch.nn.Module:
-        """The generator to sample from: G, or its EMA with batch-norm statistics measured for it."""
+        """The generator that samples, evaluations and checkpoints come from: G, or its EMA with batch-norm
+        statistics measured for it on CALIBRATION_BATCHES fresh batches."""
+        return self._calibrated(CALIBRATION_BATCHES)
+
+    @property
+    def preview(self) -> torch.nn.Module:
+        """The generator the progress grid draws from: the sampler, but an EMA measured at this step on one batch
+        is enough for a picture. A live page redraws the grid every tick, and the full measurement costs the
+        tiny network's CPU about as long as a tick trains."""
+        return self._calibrated(1)
+
+    def _calibrated(self, batches: int) -> torch.nn.Module:
         if self.ema is None:
             return self.G
-        if self._ema_calibrated != self.step_count:
-            recalibrate_batchnorm(self.ema.model, self._calibration_forward, seed=self.config.seed + 11)
-            self._ema_calibrated = self.step_count
+        if self._ema_calibrated[0] != self.step_count or self._ema_calibrated[1] < batches:
+            recalibrate_batchnorm(self.ema.model, self._calibration_forward, batches, seed=self.config.seed + 11)
+            self._ema_calibrated = (self.step_count, batches)
         return self.ema.model
 
     def _calibration_forward(self, gen: torch.Generator) -> None:
@@ -141,7 +154,7 @@ class ImageGANTrainer(GANTrainer):
     def grid(self) -> np.ndarray:
         """The fixed-noise images as one tiled uint8 grid (cached per step)."""
         if self._grid_cache is None or self._grid_cache[0] != self.step_count:
-            images = to_uint8(self._generate_eval(self.fixed_noise, self.sampler))
+            images = to_uint8(self._generate_eval(self.fixed_noise, self.preview))
             self._grid_cache = (self.step_count, tile(images, cols=int(math.ceil(math.sqrt(len(images))))))
         return self._grid_cache[1]
 

@@ -74,12 +74,16 @@ def tick_interval(every: float) -> float:
     return min(max(every, training_now() * DRAW_COST_S / DRAW_SHARE), max(every, MAX_TICK_EVERY))
 
 
-def tick_seconds(seconds: float, every: float) -> float:
-    """Training time of one tick: at most `seconds`, and this run's share of what trains (the workers,
-    or a share of the server's process)."""
+def training_capacity() -> float:
+    """Seconds of training per second of wall clock that all live runs together may take: the workers
+    (WORKER_SHARE each), or TRAINING_SHARE of the server's process."""
     p = pool()
-    capacity = WORKER_SHARE * p.size if p else TRAINING_SHARE
-    return min(seconds, capacity * every / max(1, training_now()))
+    return WORKER_SHARE * p.size if p else TRAINING_SHARE
+
+
+def tick_seconds(seconds: float, every: float) -> float:
+    """Training time of one tick: at most `seconds`, and this run's share of the training capacity."""
+    return min(seconds, training_capacity() * every / max(1, training_now()))
 
 
 @dataclass(eq=False)  # identity: runs are kept in a WeakSet

@@ -30,9 +30,7 @@ def test_thirty_students_each_get_an_update_a_second_and_share_the_training_budg
     assert 30 * live.DRAW_COST_S / every <= live.DRAW_SHARE + 0.25  # redraws leave the server room for clicks
     per_tick = live.tick_seconds(live.TICK_SECONDS, every)
     assert per_tick < live.TICK_SECONDS
-    pool = live.pool()
-    capacity = live.WORKER_SHARE * pool.size if pool else live.TRAINING_SHARE
-    assert 30 * per_tick / every <= capacity + 1e-9  # all training runs together fit what trains them
+    assert 30 * per_tick / every <= live.training_capacity() + 1e-9  # all training runs together fit what trains them
     del keep
 
 
@@ -65,7 +63,5 @@ def test_a_lone_students_image_run_trains_two_thirds_of_the_clock_and_a_class_sh
     keep += runs(9)
     every = live.tick_interval(live.IMAGE_TICK_EVERY)
     per_tick = live.tick_seconds(live.IMAGE_TICK_SECONDS, every)
-    pool = live.pool()
-    capacity = live.WORKER_SHARE * pool.size if pool else live.TRAINING_SHARE
-    assert per_tick < live.IMAGE_TICK_SECONDS and 10 * per_tick / every <= capacity + 1e-9
+    assert per_tick < live.IMAGE_TICK_SECONDS and 10 * per_tick / every <= live.training_capacity() + 1e-9
     del keep

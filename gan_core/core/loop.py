@@ -138,6 +138,19 @@ class GANTrainer:
         """Extra numbers recorded in the history at each chunk (e.g. modes captured)."""
         return {}
 
+    # --- training in a cohort (core/cohort.py) ------------------------------------------------------------
+    def cohort_key(self):
+        """What else a cohort's members must share besides networks, loss, optimisers and batch (hashable),
+        or None: this trainer's game cannot be batched with others. None unless a family says otherwise."""
+        return None
+
+    def d_input(self, x: torch.Tensor) -> torch.Tensor:
+        """What D's network sees of an (unconditional) batch: the batch itself unless a family summarises it."""
+        return x
+
+    def weights_changed(self) -> None:
+        """A cohort changed G and D outside d_half/g_half (views that cache on the weights start over)."""
+
     # --- one iteration ------------------------------------------------------------------------------
     def judge(self, game: Game, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
         """D's raw outputs on a batch, as the tricks present it (packing groups samples)."""

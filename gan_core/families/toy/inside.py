@@ -102,10 +102,13 @@ class InsideTrainer(DistributionTrainer):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
+        self.weights_changed()
+
+    def weights_changed(self) -> None:
         self.d_version, self.g_version = self.d_version + 1, self.g_version + 1
 
     def _diverge(self, reason: str) -> bool:
-        self.d_version, self.g_version = self.d_version + 1, self.g_version + 1  # weights restored
+        self.weights_changed()  # the last good weights are restored
         return super()._diverge(reason)
 
     # --- cached views of the networks ----------------------------------------------------------------------

@@ -103,8 +103,15 @@ class DistributionTrainer(GANTrainer):
     def sample_condition(self, n: int) -> None:
         return None  # unconditional: no need to draw a real batch for G's step
 
+    def d_input(self, x: torch.Tensor) -> torch.Tensor:
+        return batch_moments(x) if self.config.d_input == "moments" else x
+
     def discriminate(self, x: torch.Tensor, cond: Any = None) -> torch.Tensor:
-        return self.D(batch_moments(x) if self.config.d_input == "moments" else x)
+        return self.D(self.d_input(x))
+
+    def cohort_key(self) -> str:
+        """Every point GAN batches with other students' runs whose D sees its batch the same way."""
+        return self.config.d_input
 
     # --- evaluation ----------------------------------------------------------------------
     def generated(self) -> np.ndarray:

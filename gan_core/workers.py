@@ -4,9 +4,12 @@ A Streamlit server runs every student's script in one Python process. Trainers t
 its interpreter with every redraw and click. A `TrainerPool` starts one worker process per core
 (spawned, one torch thread each); `pool.host(factory, settings)` builds `factory(settings)` in the least
 busy worker and returns a `RemoteTrainer`, a handle with the trainer's calls that pages use
-(`train_for`, `step`, `snapshot`, ...). Snapshots come back as plain data (pickled dataclasses).
+(`train_for`, `step`, `snapshot`, ...). Snapshots come back as plain data (pickled dataclasses), and a
+trainer's `constants()` (what never changes, e.g. the plane's range) are read once, as attributes.
 
 A worker serves one request at a time, in the order they come: the trainers it hosts share it fairly.
+Students who train the same network at the same time are batched (core/batcher.py): one student's
+`train_for` trains the whole group in one vectorised step.
 A worker that dies is replaced at once; calls to the runs it hosted raise `WorkerLost`, so the page can
 say so and offer Reset, and nothing hangs.
 """
@@ -24,7 +27,8 @@ from contextlib import contextmanager
 from typing import Any, Callable
 
 ENV_VAR = "GAN_WORKERS"  # worker processes; 0 trains in the app's own process
-REMOTE_CALLS = frozenset({"train_for", "step", "train_steps", "snapshot", "learned_map", "generator_curve"})
+REMOTE_CALLS = frozenset({"train_for", "step", "train_steps", "snapshot", "learned_map", "generator_curve",
+                          "step_part", "layers", "slow_half", "surface", "state_dict", "load_state_dict"})
 
 
 class WorkerLost(RuntimeError):
@@ -44,25 +48,29 @@ def _serve(conn, threads: int) -> None:
     """A worker's loop: build, call and drop trainers, one request at a time."""
     import torch
 
+    from gan_core.core.batcher import Batcher
+
     torch.set_num_threads(threads)
-    trainers: dict[int, Any] = {}
+    hosted = Batcher()
     while True:
         try:
             op, run_id, payload, drops = conn.recv()
         except (EOFError, OSError):
             return
         for gone in drops:
-            trainers.pop(gone, None)
+            hosted.drop(gone)
         try:
             if op == "create":
                 factory, settings = payload
-                trainers[run_id] = factory(settings)
-                result = None
+                trainer = factory(settings)
+                hosted.add(run_id, trainer)
+                result = trainer.config, trainer.constants() if hasattr(trainer, "constants") else {}
             elif op == "call":
-                name, args, kwargs = payload
-                result = getattr(trainers[run_id], name)(*args, **kwargs)
+                result = hosted.call(run_id, *payload)
             elif op == "hosted":
-                result = len(trainers)
+                result = len(hosted.trainers)
+            elif op == "cohorts":
+                result = hosted.cohort_sizes()
             else:
                 raise ValueError(f"unknown request {op!r}")
             conn.send(("ok", result))
@@ -127,14 +135,17 @@ class _Worker:
 
 
 class RemoteTrainer:
-    """A trainer in a worker process. `config` is a local copy; the calls in REMOTE_CALLS run remotely."""
+    """A trainer in a worker process. `config` and the trainer's constants are local copies; the calls in
+    REMOTE_CALLS run remotely."""
 
-    def __init__(self, worker: _Worker, run_id: int, config: Any):
-        self._worker, self._id, self.config = worker, run_id, config
+    def __init__(self, worker: _Worker, run_id: int, config: Any, constants: dict[str, Any]):
+        self._worker, self._id, self.config, self._constants = worker, run_id, config, constants
         worker.handles += 1
         weakref.finalize(self, _forget, worker, run_id)
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
+    def __getattr__(self, name: str) -> Any:
+        if name in self.__dict__.get("_constants", {}):
+            return self._constants[name]
         if name not in REMOTE_CALLS:
             raise AttributeError(f"{name!r} is not available on a trainer hosted in a worker process")
         return lambda *args, **kwargs: self._worker.request("call", self._id, (name, args, kwargs))
@@ -165,22 +176,25 @@ class TrainerPool:
     def size(self) -> int:
         return len(self._workers)
 
-    def host(self, factory: Callable[[Any], Any], settings: Any, config: Any = None) -> RemoteTrainer:
-        """Build factory(settings) in the least busy live worker. `factory` must be importable (a class or a
-        module-level function) and `settings` picklable. `config`: what the handle reports as its config
-        (default: settings)."""
+    def host(self, factory: Callable[[Any], Any], settings: Any) -> RemoteTrainer:
+        """Build factory(settings) in the least busy live worker. `factory` must be importable (a class, a
+        module-level function or a partial of one) and `settings` picklable."""
         with self._lock:
             for i, w in enumerate(self._workers):
                 if not w.alive:
                     self._workers[i] = _Worker(self._ctx, self._threads)
             worker = min(self._workers, key=lambda w: w.handles)
             run_id = next(self._ids)
-        worker.request("create", run_id, (factory, settings))
-        return RemoteTrainer(worker, run_id, settings if config is None else config)
+        config, constants = worker.request("create", run_id, (factory, settings))
+        return RemoteTrainer(worker, run_id, config, constants)
 
     def hosted(self) -> list[int]:
         """How many trainers each worker holds (drops pending included until their next request)."""
         return [w.request("hosted", 0) for w in self._workers]
+
+    def cohorts(self) -> list[list[int]]:
+        """Per worker, the sizes of the cohorts its students train in (core/batcher.py)."""
+        return [w.request("cohorts", 0) for w in self._workers]
 
     def pids(self) -> list[int]:
         return [w.process.pid for w in self._workers]

@@ -1,10 +1,12 @@
 """Lesson: inside the game — a 2-D playground showing D's decision surface, G's manifold and gradients,
 and one training iteration in slow motion (after GAN Lab, Kahng et al. 2018)."""
+from functools import partial
+
 import streamlit as st
 
 from gan_core.data.shapes import DRAW_EXTENT, drawn, strokes_from_canvas
 from gan_core.families.toy import playground as pg
-from gan_core.families.toy.family import config_from_card, load_trained
+from gan_core.families.toy.family import config_from_card, trained_from
 from gan_core.families.toy.inside import HIST_BINS, LAYERS, SMOOTHING, InsideTrainer
 from gan_core.families.toy.presets import shipped_name
 from gan_core.families.toy.slow_motion import SlowMotion
@@ -88,8 +90,8 @@ def start_trained(shape: str) -> None:
     base = pg.other_settings(config)
     st.session_state[k("base")] = (shape, base)
     page_config = pg.make_config(pg.values_of(config), **base)
-    trainer, _ = load_trained(paths.PRETRAINED / shipped_name(shape), training_device(), page_config)
-    st.session_state[RUN_KEY].reset(trainer, page_config)
+    spec = (paths.PRETRAINED / shipped_name(shape), training_device(), page_config)
+    st.session_state[RUN_KEY].reset(live.hosted(trained_from)(spec), page_config)
 
 
 # --- data --------------------------------------------------------------------------------------------------
@@ -137,8 +139,7 @@ except ValueError as exc:
     st.stop()
 
 
-def make_trainer(c):
-    return InsideTrainer(c, device=training_device())
+make_trainer = live.hosted(partial(InsideTrainer, device=training_device()))  # in a worker process (ui/live.py)
 
 
 run = live.following_run(RUN_KEY, config, make_trainer)

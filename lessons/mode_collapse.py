@@ -1,9 +1,11 @@
 """Mode collapse: watch a GAN collapse on the ring / grid benchmarks, then cure it, live."""
+from functools import partial
+
 import streamlit as st
 
 from gan_core.families.toy import mode_collapse as mc
 from ui import inside_views, plots
-from ui.live import controls, following_run, live_view, show_status
+from ui.live import controls, following_run, hosted, live_view, show_status
 from ui.resources import training_device
 from ui.words import LAYER_TITLES, MODE_COLLAPSE_METHODS, MODE_COLLAPSE_TARGETS
 
@@ -82,9 +84,7 @@ st.caption(f"**{MODE_COLLAPSE_METHODS[method]}** — switches: {recipe.descripti
 st.info(WHY[method], icon=":material/lightbulb:")
 
 
-def make_trainer(settings):
-    target_, method_, seed_ = settings
-    return mc.make_trainer(target_, method_, seed_, device=training_device())
+make_trainer = hosted(partial(mc.from_settings, device=training_device()))  # in a worker process (ui/live.py)
 
 
 PLANE_LAYERS = ("surface", "arrows", "manifold")  # on top of the generated points and the mode centres

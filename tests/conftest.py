@@ -39,6 +39,32 @@ def full_error_details():
 
 
 @pytest.fixture
+def one_worker():
+    """The app's trainer pool, set to one worker process for the test (whatever the machine's cores)."""
+    from gan_core.workers import TrainerPool
+    from ui import live
+
+    saved, pool = dict(live._POOL), TrainerPool(1)
+    live._POOL["pool"] = pool
+    yield pool
+    live._POOL.clear()
+    live._POOL.update(saved)
+    pool.close()
+
+
+@pytest.fixture
+def in_process_trainers():
+    """The app's trainers in the test's own process (no worker pool), for tests that look at their networks."""
+    from ui import live
+
+    saved = dict(live._POOL)
+    live._POOL["pool"] = None
+    yield
+    live._POOL.clear()
+    live._POOL.update(saved)
+
+
+@pytest.fixture
 def app_page():
     """Open the app at a page path ('lessons/minimax.py') and return the rendered AppTest."""
     from streamlit.testing.v1 import AppTest

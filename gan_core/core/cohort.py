@@ -278,7 +278,10 @@ class Cohort:
         return torch.stack([d_loss, g_loss, d_real, d_fake, d_after], dim=1)
 
     # --- chunks, accounted per member ------------------------------------------------------------------------
-    def _run_chunk(self, n: int | None, deadline: float | None) -> None:
+    def train_chunk(self, n: int | None = None, seconds: float | None = None) -> None:
+        """Train every member that has not diverged n iterations, or for `seconds` (at least one iteration),
+        then account for it per member (GANTrainer.book). Counted chunks give every member a history point,
+        as alone; a time box, often much shorter, gives one when `chunk` iterations have passed since the last."""
         live = [m.status != "diverged" for m in self.members]
         if not any(live):
             return
@@ -287,6 +290,7 @@ class Cohort:
             if a:
                 m.status = "training"
         start = [m.step_count for m in self.members]
+        deadline = None if seconds is None else time.perf_counter() + seconds
         t0, stats = time.perf_counter(), []
         while (n is None or len(stats) < n) and (deadline is None or time.perf_counter() < deadline or not stats):
             stats.append(self._iteration([s + len(stats) for s in start], active))
@@ -296,13 +300,15 @@ class Cohort:
             if not live[i]:
                 continue
             m.weights_changed()
-            if m.book(values[:, i, :2], len(stats), dt, dict(zip(m._last, values[:, i].mean(0).tolist()))):
+            recorded = m.history.data.get("step", [0])[-1]
+            record = n is not None or m.step_count + len(stats) - recorded >= self.chunk
+            if m.book(values[:, i, :2], len(stats), dt, dict(zip(m._last, values[:, i].mean(0).tolist())), record):
                 m._rate = len(stats) / dt if dt > 0 else 0.0
 
     def train_steps(self, n: int) -> None:
         """n iterations for every member, in chunks (a history point every `chunk`), as GANTrainer.train_steps."""
         for done in range(0, int(n), self.chunk):
-            self._run_chunk(min(self.chunk, int(n) - done), None)
+            self.train_chunk(n=min(self.chunk, int(n) - done))
 
     def step(self, n: int = 1) -> list[Any]:
         """Train n iterations, then every member's snapshot."""
@@ -311,7 +317,7 @@ class Cohort:
 
     def train_for(self, seconds: float) -> list[Any]:
         """Train every member until `seconds` have passed (at least one iteration), then their snapshots."""
-        self._run_chunk(None, time.perf_counter() + seconds)
+        self.train_chunk(seconds=seconds)
         return [m.snapshot() for m in self.members]
 
     def release(self) -> None:

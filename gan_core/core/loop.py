@@ -255,14 +255,16 @@ class GANTrainer:
         self._rate = len(stats_list) / dt if dt > 0 else 0.0
         return True
 
-    def book(self, losses: torch.Tensor, steps: int, seconds: float, last: dict) -> bool:
+    def book(self, losses: torch.Tensor, steps: int, seconds: float, last: dict, record: bool = True) -> bool:
         """Account for training just done: stop on a non-finite loss or sample (False), else count the steps
-        and time, add a history point and keep this state as the last good one."""
+        and time, add a history point (unless `record` is False: a cohort's short chunks) and keep this state
+        as the last good one."""
         reason = loss_trouble(losses) or self.check_samples()
         if reason:
             return self._diverge(reason)
         self.step_count, self.elapsed, self._last = self.step_count + steps, self.elapsed + seconds, last
-        self.history.record(step=self.step_count, **self._last, **self.history_extras())
+        if record:
+            self.history.record(step=self.step_count, **self._last, **self.history_extras())
         self._good = self._capture()
         return True
 

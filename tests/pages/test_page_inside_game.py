@@ -43,7 +43,7 @@ def test_page_renders_the_plane_overview_and_metrics(app_page):
     assert {t["name"] for t in metrics} >= {"D loss", "G loss", "mean D(x)", "mean D(G(z))", "JS"}
 
 
-def test_d_only_and_g_only_steps_touch_only_their_network(app_page):
+def test_d_only_and_g_only_steps_touch_only_their_network(app_page, in_process_trainers):
     at = app_page(PAGE)
     trainer = at.session_state["ig_run"].trainer
     g0, d0 = weights(trainer.G), weights(trainer.D)
@@ -60,7 +60,7 @@ def test_d_only_and_g_only_steps_touch_only_their_network(app_page):
     assert not at.exception
 
 
-def test_slow_motion_advances_through_the_eight_phases(app_page):
+def test_slow_motion_advances_through_the_eight_phases(app_page, in_process_trainers):
     at = app_page(PAGE)
     trainer = at.session_state["ig_run"].trainer
     g0 = weights(trainer.G)
@@ -77,6 +77,23 @@ def test_slow_motion_advances_through_the_eight_phases(app_page):
             assert {"fakes before G's update", "fakes after G's update"} <= names(at)
     assert not same(weights(trainer.G), g0) and at.session_state["ig_run"].snapshot.step == 1
     assert not at.exception
+
+
+def test_the_game_trains_steps_and_slows_down_in_a_worker_process(app_page, one_worker):
+    at = app_page(PAGE)
+    run = at.session_state["ig_run"]
+    assert run.trainer.pid in one_worker.pids()
+    at.button(key="ig_run_start").click().run()
+    at.run()
+    assert run.snapshot.step > 0 and [1] in one_worker.cohorts()  # a class of one, batched
+    at.button(key="ig_run_pause").click().run()
+    trained = run.snapshot.step
+    for _ in PHASES:
+        at.button(key="ig_phase").click().run()
+    assert run.snapshot.step == trained + 1 and {"fakes after G's update"} <= names(at)
+    at.radio(key="ig_part").set_value("both").run()
+    at.button(key="ig_step").click().run()
+    assert run.snapshot.step == trained + 2 and not at.exception
 
 
 def test_play_trains_and_the_layer_toggles_change_the_plane(app_page):

@@ -3,8 +3,6 @@ import json
 import os
 import signal
 
-import pytest
-
 
 def chart_traces(at, index=0):
     return [t.get("name") for t in json.loads(at.get("plotly_chart")[index].proto.spec)["data"]]
@@ -51,20 +49,6 @@ def test_live_page_start_advances_and_shows_both_histograms(app_page):
     assert f"Step **{second:,}**" in " ".join(c.value for c in at.caption)
     assert {"real", "generated", "D(x)"} <= set(chart_traces(at, 0))
     assert not at.exception
-
-
-@pytest.fixture
-def one_worker():
-    """The app's trainer pool, set to one worker process for the test (whatever the machine's cores)."""
-    from gan_core.workers import TrainerPool
-    from ui import live
-
-    saved, pool = dict(live._POOL), TrainerPool(1)
-    live._POOL["pool"] = pool
-    yield pool
-    live._POOL.clear()
-    live._POOL.update(saved)
-    pool.close()
 
 
 def test_live_page_trains_in_a_worker_and_start_pause_reset_work(app_page, one_worker):

@@ -69,3 +69,19 @@ def test_a_killed_worker_raises_at_once_and_is_replaced():
         assert fresh.pid != remote.pid and fresh.step(3).step == 3
     finally:
         p.close()
+
+
+def test_students_training_together_are_batched_and_a_step_on_the_side_releases_them(pool):
+    from gan_core.families.toy import playground as pg
+    from gan_core.families.toy.inside import InsideTrainer
+
+    config = pg.make_config(pg.defaults())
+    first, second = pool.host(InsideTrainer, config), pool.host(InsideTrainer, replace(config, seed=1))
+    assert first.lo < first.hi and first.mode_centres.shape[1:] == (2,)  # constants, read once
+    alone = second.train_for(0.02)  # nobody else trains yet: a cohort of one
+    first.train_for(0.02)  # asked within ACTIVE_S of the other: both train in one step
+    assert [2] in pool.cohorts()
+    assert second.snapshot().step > alone.step  # it trained on its classmate's tick
+    stepped = second.step_part("d")  # a half step of its own: it leaves the cohort first
+    assert stepped.step == second.snapshot().step and [] in pool.cohorts()
+    assert first.train_for(0.02).step > 0

@@ -31,6 +31,11 @@ def load_trained(name, device="cpu", config: Toy2DConfig | None = None) -> tuple
     return trainer, card
 
 
+def trained_from(spec: tuple) -> InsideTrainer:
+    """load_trained's trainer from (name, device, config): a factory a worker process can build (workers.py)."""
+    return load_trained(*spec)[0]
+
+
 def card(trainer, metrics: dict) -> dict:
     return {"dataset": trainer.target.label, "architecture": f"G: {layer_summary(trainer.G)}; D: "
                                                              f"{layer_summary(trainer.D)}",

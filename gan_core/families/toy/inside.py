@@ -18,6 +18,7 @@ import torch
 from gan_core.data.shapes import view_range
 from gan_core.eval.metrics import histogram_2d, kl_js
 from gan_core.families.toy import layers as L
+from gan_core.families.toy.slow_motion import record_half
 from gan_core.families.toy.trainer import DistributionTrainer, Snapshot2D
 
 HIST_BINS = 32  # the real and generated histograms behind KL and JS: 32 x 32 cells over the plane's square
@@ -99,6 +100,14 @@ class InsideTrainer(DistributionTrainer):
         ran = torch.tensor([[last["d_loss"] if part != "g" else 0.0, last["g_loss"] if part != "d" else 0.0]])
         self.book(ran, int(part != "d"), time.perf_counter() - start, last)
         return self.snapshot()
+
+    def slow_half(self, half: str) -> dict:
+        """One half of an iteration with what slow motion shows of it recorded (slow_motion.record_half)."""
+        return record_half(self, half)
+
+    def constants(self) -> dict[str, Any]:
+        """What a page reads of the trainer that never changes: the plane's range and the target's modes."""
+        return {"lo": self.lo, "hi": self.hi, "mode_centres": self.mode_centres}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)

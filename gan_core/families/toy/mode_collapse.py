@@ -113,3 +113,8 @@ def make_trainer(target: str, method: str, seed: int = 0, device="cpu") -> Distr
     config = preset(target, method, seed).config
     return (InsideTrainer if target in PLANE_TARGETS else DistributionTrainer)(config, device=device)
 
+
+def from_settings(settings: tuple, device="cpu") -> DistributionTrainer:
+    """make_trainer from a page's (target, method, seed): a factory a worker process can build (workers.py)."""
+    target, method, seed = settings
+    return make_trainer(target, method, seed, device)

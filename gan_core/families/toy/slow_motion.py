@@ -2,8 +2,9 @@
 
 The iteration is the trainer's own: phase 1 runs D's half (`step_part("d")`) and phase 5 G's half
 (`step_part("g")`), with a recorder plugged into the loop's hooks that keeps the batches, D's
-verdicts and G's gradients. The phases then reveal what was recorded, one at a time, so eight
-phases leave the weights exactly where one full iteration does.
+verdicts and G's gradients (`record_half`, which runs where the trainer lives: `InsideTrainer.slow_half`).
+The phases then reveal what was recorded, one at a time, so eight phases leave the weights exactly
+where one full iteration does.
 """
 from __future__ import annotations
 
@@ -80,33 +81,40 @@ class SlowMotion:
         self.phase, self.d, self.g = 0, {}, {}
 
     def advance(self, trainer) -> Phase | None:
-        """The next phase; entering phase 1 runs D's half, entering phase 5 G's half. None (and back to
-        phase 0) if that half made training diverge."""
+        """The next phase; entering phase 1 runs D's half, entering phase 5 G's half (trainer.slow_half). None
+        (and back to phase 0) if that half made training diverge."""
         nxt = self.phase % len(PHASES) + 1
-        if nxt == 1:
-            self.d, self.g = self._run(trainer, "d"), {}
-        elif nxt == 5:
-            self.g = self._run(trainer, "g")
-        if trainer.status == "diverged":
-            self.stop()
-            return None
+        if nxt in (1, 5):
+            recorded = trainer.slow_half("d" if nxt == 1 else "g")
+            if recorded.pop("diverged"):
+                self.stop()
+                return None
+            if nxt == 1:
+                self.d, self.g = recorded, {}
+            else:
+                self.g = recorded
         self.phase = nxt
         return PHASES[nxt - 1]
 
-    def _run(self, trainer, half: str) -> dict:
-        recorder = Recorder()
-        before = trainer.surface()[0] if half == "d" else None
-        trainer.tricks.append(recorder)
-        try:
-            snap = trainer.step_part(half)
-        finally:
-            trainer.tricks.remove(recorder)
-        if half == "d":
-            after, kind, centre = trainer.surface()
-            return {**recorder.d, "loss": snap.d_loss, "surface_before": before, "surface_after": after,
-                    "surface_kind": kind, "surface_centre": centre, "steps": trainer.config.d_steps}
-        if not recorder.g:
-            return {}
-        with torch.no_grad():
-            after = trainer.G(recorder.g.pop("z")).cpu().numpy()
-        return {**recorder.g, "loss": snap.g_loss, "fake_after": after, "steps": trainer.config.g_steps}
+
+def record_half(trainer, half: str) -> dict:
+    """Run one half of an iteration ("d" or "g") with a Recorder plugged in: what the phases of that half show,
+    as plain data, and whether training diverged."""
+    recorder = Recorder()
+    before = trainer.surface()[0] if half == "d" else None
+    trainer.tricks.append(recorder)
+    try:
+        snap = trainer.step_part(half)
+    finally:
+        trainer.tricks.remove(recorder)
+    diverged = trainer.status == "diverged"
+    if half == "d":
+        after, kind, centre = trainer.surface()
+        return {**recorder.d, "loss": snap.d_loss, "surface_before": before, "surface_after": after,
+                "surface_kind": kind, "surface_centre": centre, "steps": trainer.config.d_steps, "diverged": diverged}
+    if not recorder.g:
+        return {"diverged": diverged}
+    with torch.no_grad():
+        after = trainer.G(recorder.g.pop("z")).cpu().numpy()
+    return {**recorder.g, "loss": snap.g_loss, "fake_after": after, "steps": trainer.config.g_steps,
+            "diverged": diverged}

@@ -167,7 +167,8 @@ with translate_tab:
         with c2:
             st.caption("Draw one digit, large, in the middle.")
             canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
-                               height=224, width=224, drawing_mode="freedraw", key="cyclegan_canvas")
+                               height=224, width=224, drawing_mode="freedraw", key="cyclegan_canvas",
+                               return_image_data=True)  # 0.13 sends the pixels only when asked
         if canvas.image_data is not None and canvas.image_data[..., :3].max() > 0:
             try:
                 x = to_mnist(np.asarray(canvas.image_data[..., :3].max(-1), np.uint8))

@@ -21,6 +21,13 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 TIMEOUT_S = 30.0  # an interaction slower than this counts as an error
 STEP_RE = re.compile(r"Step \*\*([\d,]+)\*\*")  # the live view's step counter caption
+NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?")  # the number in an st.metric's text ("6.23", "85.3%"; "–": none)
+
+
+def metric_value(text: str | None) -> float | None:
+    """The number an st.metric shows ("6.23", "85.3%"), None for none ("–")."""
+    m = NUMBER_RE.search(text or "")
+    return float(m.group().replace(",", "")) if m else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -36,6 +43,10 @@ class TrainingVisit:
     arrivals: list  # seconds after Start's answer at which each tick came back
     timers: list  # the fragment's run_every (s) that each tick waited for: the server stretches it under load
     steps_gained: int | None  # trainer iterations, from the step caption (None: no caption seen)
+    lesson: str = "1-D GAN"  # the lesson's title (bench/classroom/student.py LESSONS)
+    t0: float = 0.0  # time.monotonic() of Start's answer
+    steps: list = field(default_factory=list)  # the step caption after each tick (None: not shown)
+    shown: list = field(default_factory=list)  # after each tick: {label: text} of the lesson's watched st.metrics
 
     @property
     def longest_wait(self) -> float:
@@ -51,13 +62,15 @@ class Results:
     error_examples: list = field(default_factory=list)
     error_alerts: Counter = field(default_factory=Counter)  # st.error texts seen (not exceptions)
     bytes_in: int = 0
-    visits: list = field(default_factory=list)  # a TrainingVisit per visit of the 1-D GAN that trained
+    visits: list = field(default_factory=list)  # a TrainingVisit per visit of a live lesson that trained
     new_sessions: int = 0  # new_session messages checked for an unchanged session id
     replicas_seen: dict = field(default_factory=dict)  # student -> set of X-Replica values
     session_ids: dict = field(default_factory=dict)  # student -> session id
     reconnects_same_session: int = 0
     media_gets: int = 0
-    media_latency: list = field(default_factory=list)  # seconds per GET /media/... (images)
+    media_latency: dict = field(default_factory=lambda: defaultdict(list))  # "after ...": [seconds per GET /media/]
+    # live tick kind -> [(bytes of the websocket messages that answered one tick, bytes of its media GETs)]
+    tick_bytes: dict = field(default_factory=lambda: defaultdict(list))
     # (session id, interaction, time.time() when sent, when answered): matched with the server's time log
     windows: list = field(default_factory=list)
 
@@ -87,6 +100,8 @@ class Client:
         self.page_hash = ""
         self.widget_ids: dict[str, str] = {}  # user key -> element id on the current page
         self.widget_states: dict[str, WidgetState] = {}  # element id -> value, as the browser keeps them
+        self.options: dict[str, list[str]] = {}  # selectbox / radio user key -> its options' labels
+        self.shown: dict[str, str] = {}  # st.metric label -> what it shows (latest), on this page
         self.auto_rerun: dict[str, float] = {}  # fragment id -> interval (the browser's timers)
         self.cache: dict[str, int] = {}  # hash of cacheable message -> run counter (browser's cache)
         self.max_cache_age = 2
@@ -94,7 +109,10 @@ class Client:
         self.pending: asyncio.Future | None = None
         self.pending_fragment = ""
         self.media: list[str] = []
+        self.fetched: set[str] = set()  # media URLs loaded on this page (a browser shows them without a new GET)
         self.last_step: int | None = None
+        self.bytes_seen = 0  # websocket bytes received by this client
+        self.answer_bytes = 0  # of them, those that answered the last rerun (sent -> script_finished)
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -140,6 +158,7 @@ class Client:
         try:
             async for raw in self.ws:
                 self.res.bytes_in += len(raw)
+                self.bytes_seen += len(raw)
                 msg = ForwardMsg()
                 msg.ParseFromString(raw)
                 self.handle(msg)
@@ -202,10 +221,15 @@ class Client:
             m = STEP_RE.search(el.markdown.body)
             if m:
                 self.last_step = int(m.group(1).replace(",", ""))
+        elif which == "metric":
+            self.shown[el.metric.label] = el.metric.body
         widget = getattr(el, which) if which else None
         wid = getattr(widget, "id", "") if widget is not None else ""
         if isinstance(wid, str) and wid.startswith("$$ID-"):
-            self.widget_ids[wid.rsplit("-", 1)[-1]] = wid
+            key = wid.rsplit("-", 1)[-1]
+            self.widget_ids[key] = wid
+            if which in ("selectbox", "radio"):  # the browser sends the chosen option's label (string_value)
+                self.options[key] = list(widget.options)
 
     # -- interactions ------------------------------------------------------------------------
 
@@ -220,6 +244,7 @@ class Client:
                 return False
             self.page_hash = self.pages[page]
             self.widget_ids, self.widget_states, self.auto_rerun = {}, {}, {}
+            self.options, self.shown, self.fetched = {}, {}, set()
         cs.page_script_hash = self.page_hash
         states = dict(self.widget_states)
         if widget is not None:
@@ -241,7 +266,7 @@ class Client:
         self.pending = asyncio.get_running_loop().create_future()
         self.pending_fragment = fragment_id
         self.media = []
-        t0, sent = time.perf_counter(), time.time()
+        t0, sent, bytes0 = time.perf_counter(), time.time(), self.bytes_seen
         try:
             await self.ws.send(back.SerializeToString())
             await asyncio.wait_for(self.pending, TIMEOUT_S)
@@ -253,20 +278,30 @@ class Client:
             raise
         finally:
             self.pending = None
+        self.answer_bytes = self.bytes_seen - bytes0
         if not self.warmup:
             self.res.latency[kind].append(time.perf_counter() - t0)
             self.res.windows.append((self.session_id, kind, sent, time.time()))
         return True
 
-    async def fetch_media(self) -> None:
-        """The browser loads each st.image from /media/...: it must come from this session's replica."""
+    async def fetch_media(self, after: str, new_only: bool = False) -> int:
+        """The browser loads each st.image of the last run from /media/...: it must come from this session's
+        replica. new_only: skip images already loaded on this page (a redraw of the same picture keeps its
+        URL, and the browser shows it without asking again). Returns the bytes loaded; latency goes under
+        `after` ("a CGAN run")."""
+        total = 0
         for url in self.media:
+            if new_only and url in self.fetched:
+                continue
+            self.fetched.add(url)
             t0 = time.perf_counter()
-            status, _, _ = await self.get(url)
+            status, _, size = await self.get(url)
+            total += size
             if self.warmup:
                 continue
             self.res.media_gets += 1
             if status != 200:
                 self.res.error("media GET failed", f"{status} {url}")
             else:
-                self.res.media_latency.append(time.perf_counter() - t0)
+                self.res.media_latency[after].append(time.perf_counter() - t0)
+        return total

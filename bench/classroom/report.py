@@ -1,5 +1,6 @@
-"""The load test's printout: errors, latency and server time per interaction, live training per student,
-server memory and CPU, and (with replicas) sessions per replica and nginx's stickiness."""
+"""The load test's printout: errors, latency and server time per interaction, live training per student and
+the bytes of a live update, the training each student of an image lesson got, server memory and CPU, and
+(with replicas) sessions per replica and nginx's stickiness."""
 from __future__ import annotations
 
 import math
@@ -7,15 +8,20 @@ import os
 import re
 import statistics
 from collections import Counter, defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 import streamlit
 
-from classroom.client import Results
+from classroom.client import Results, metric_value
 from classroom.server_time import ServerTime
 from classroom.servers import Monitor
+from classroom.student import LESSONS, Lesson
+
+HORIZON_S = 120  # image lessons: the step each student reached after this much training of its own
 
 ROW = "{:44s} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}"
+SIZE_ROW = "{:44s} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}"
 
 
 def pct(values: list[float], q: float) -> float:
@@ -33,6 +39,10 @@ def report(args, res: Results, elapsed: float, mon: Monitor | None, marks: dict,
     header(args, res, elapsed, marks)
     latency_table(res, server)
     live_training(res)
+    update_sizes(res)
+    lesson = LESSONS[args.lesson]
+    if lesson.images:
+        image_training(res, lesson)
     per_student_kbs = res.bytes_in / 2**10 / max(1, args.sessions) / elapsed
     print(f"received {res.bytes_in / 2**20:,.1f} MB in total, {per_student_kbs:,.0f} "
           f"KB/s per student; media GETs {res.media_gets}; new_session messages {res.new_sessions} "
@@ -58,8 +68,9 @@ def header(args, res: Results, elapsed: float, marks: dict) -> None:
     n_inter = sum(len(v) for v in res.latency.values())
     n_err = sum(res.errors.values())
     print()
-    print(f"GAN Classroom load test: {args.sessions} students, {elapsed:.0f} s "
-          f"(ramp {args.ramp:.0f} s, think {args.think:.1f} s, train {args.train_seconds:.0f} s per visit); "
+    train = f"train {args.train_seconds:.0f} s per visit" if LESSONS[args.lesson].train_seconds else "no training"
+    print(f"GAN Classroom load test, lesson {args.lesson}: {args.sessions} students, {elapsed:.0f} s "
+          f"(ramp {args.ramp:.0f} s, think {args.think:.1f} s, {train}); "
           f"target {marks['target']}; streamlit {streamlit.__version__}; {os.cpu_count() or 1} CPU cores")
     print(f"sessions {len(res.session_ids)}   interactions {n_inter}   errors {n_err}"
           + (f"  ({', '.join(f'{k}: {v}' for k, v in res.errors.items())})" if n_err else ""))
@@ -87,8 +98,8 @@ def latency_table(res: Results, server: ServerTime | None) -> None:
         cpu = [c for v in server.cpu_ms.values() for c in v] if server else []
         wall = [w for v in server.wall_ms.values() for w in v] if server else []
         row("all interactions", everything, cpu, wall)
-    if res.media_latency:
-        row("(HTTP) GET /media/... image, after a CGAN run", [1000 * v for v in res.media_latency], [], [])
+    for after, vals in res.media_latency.items():
+        row(f"(HTTP) GET /media/... image, after {after}", [1000 * v for v in vals], [], [])
     if server is None:
         print("CPU / run: not measured (the server was not started by this script, so it kept no $GAN_TIMING_LOG)")
         return
@@ -97,17 +108,32 @@ def latency_table(res: Results, server: ServerTime | None) -> None:
           f"{server.matched} of {server.lines} logged runs/ticks of these sessions matched an interaction.")
 
 
-def live_training(res: Results) -> None:
-    """Per training student: updates (ticks that came back) per second of their own training time."""
+def per_student(res: Results, lesson: str) -> dict[int, list]:
+    """The lesson's training visits of each student who trained at least a second."""
     per = defaultdict(list)
     for visit in res.visits:
-        per[visit.student].append(visit)
-    trained = {i: v for i, v in per.items() if sum(x.seconds for x in v) >= 1}
-    if not trained:
-        return
-    print(f"\nlive training (1-D GAN): {sum(len(v) for v in trained.values())} visits by {len(trained)} students; "
+        if visit.lesson == lesson:
+            per[visit.student].append(visit)
+    return {i: v for i, v in per.items() if sum(x.seconds for x in v) >= 1}
+
+
+def live_training(res: Results) -> None:
+    """Per training student of each live lesson: updates (ticks that came back) per second of their own
+    training time."""
+    for lesson in dict.fromkeys(v.lesson for v in res.visits):
+        trained = per_student(res, lesson)
+        if trained:
+            live_lesson_table(lesson, trained)
+
+
+def live_lesson_table(lesson: str, trained: dict[int, list]) -> None:
+    """One lesson's table: its timer is read from the ticks (each page sets its own, the server stretches it)."""
+    fastest = min(t for visits in trained.values() for v in visits for t in v.timers or [math.inf])
+    timer = (f"the fragment's shortest timer seen, {fastest:.2f} s, allows {1 / fastest:.1f}"
+             if fastest < math.inf else "no tick came back")
+    print(f"\nlive training ({lesson}): {sum(len(v) for v in trained.values())} visits by {len(trained)} students; "
           f"ticks/s = ticks that came back per second of that student's training (Start's answer to the last "
-          f"tick); the fragment's 0.25 s timer allows 4.0, the server may stretch it (timer s)")
+          f"tick); {timer}, the server may stretch it (timer s)")
     print(f"{'student':>7s} {'visits':>6s} {'trained s':>9s} {'ticks':>6s} {'ticks/s':>7s} {'longest wait s':>14s} "
           f"{'timer s':>7s} {'iterations/s':>12s}")
     rates = []
@@ -121,8 +147,72 @@ def live_training(res: Results) -> None:
         print(f"{idx:7d} {len(visits):6d} {secs:9.1f} {ticks:6d} {ticks / secs:7.2f} "
               f"{max(v.longest_wait for v in visits):14.2f} {max(timers, default=0):7.2f} {steps:>12s}")
     slow = sum(1 for r in rates if r < 1)
-    print(f"ticks/s per training student: mean {statistics.mean(rates):.2f}, min {min(rates):.2f}, "
-          f"max {max(rates):.2f}; {slow} of {len(rates)} students got < 1 update/s")
+    print(f"live updates/s per training student ({lesson}): mean {statistics.mean(rates):.2f}, "
+          f"min {min(rates):.2f}, max {max(rates):.2f}; {slow} of {len(rates)} students got < 1 update/s")
+
+
+def update_sizes(res: Results) -> None:
+    """What one live update costs the network: the websocket messages that answered a tick, and apart from
+    them the images the browser loaded for it (new /media/ URLs only)."""
+    if not res.tick_bytes:
+        return
+    print()
+    print(SIZE_ROW.format("bytes per live update (a tick's answer)", "ticks", "mean KB", "p95 KB", "max KB",
+                          "media n", "media KB"))
+    for kind, pairs in res.tick_bytes.items():
+        ws, media = [b / 2**10 for b, _ in pairs], [m / 2**10 for _, m in pairs if m]
+        print(SIZE_ROW.format(kind, len(ws), f"{statistics.mean(ws):,.1f}", f"{pct(ws, 95):,.1f}", f"{max(ws):,.1f}",
+                              len(media), f"{statistics.mean(media):,.1f}" if media else "-"))
+    print("KB: the websocket messages between sending the tick and its script_finished; media n: ticks that "
+          "loaded images (/media/ URLs the page had not shown yet), media KB: their mean")
+
+
+def image_training(res: Results, lesson: Lesson) -> None:
+    """The training each student of an image lesson got, from the page's step caption and st.metrics:
+    steps per minute of the student's own training (a student-minute), the step reached after HORIZON_S of
+    it, the watched metrics as last shown, and when the page first showed lesson.goal."""
+    trained = per_student(res, lesson.title)
+    if not trained:
+        return
+    horizon = f"step @{HORIZON_S / 60:g} min"
+    goal = f"{lesson.watch[0]} >= {lesson.goal:g} at" if lesson.goal is not None else ""
+    print(f"\ntraining per student ({lesson.title}): steps/min = steps gained per minute of that student's own "
+          f"training; {horizon}: the step its page showed after {HORIZON_S} s of it (est.: the rate x "
+          f"{HORIZON_S / 60:g} min, for a student that trained less)"
+          + (f"; {goal}: seconds after the student's first Start (of them trained, in brackets)" if goal else ""))
+    cols = [horizon, *lesson.watch] + ([goal] if goal else [])
+    print(f"{'student':>7s} {'trained s':>9s} {'steps':>7s} {'steps/min':>9s} " + " ".join(f"{c:>22s}" for c in cols))
+    rates, hits = [], []
+    for idx in sorted(trained):
+        visits = sorted(trained[idx], key=lambda v: v.t0)
+        secs = sum(v.seconds for v in visits)
+        gained = [v.steps_gained for v in visits]
+        rate = 60 * sum(gained) / secs if None not in gained else None
+        ticks = [(done + a, v.t0 + a - visits[0].t0, step, shown)  # (trained s, s after the first Start, ...)
+                 for done, v in zip(accumulate((v.seconds for v in visits), initial=0.0), visits)
+                 for a, step, shown in zip(v.arrivals, v.steps, v.shown)]
+        at = next((step for t, _, step, _ in ticks if t >= HORIZON_S and step is not None), None)
+        cells = [f"{at:,}" if at is not None else f"{rate * HORIZON_S / 60:,.0f} est." if rate is not None else "-"]
+        cells += [next((s[label] for *_, s in reversed(ticks) if s.get(label)), "-") for label in lesson.watch]
+        if goal:
+            hit = next(((t, wall) for t, wall, _, s in ticks
+                        if (metric_value(s.get(lesson.watch[0])) or 0) >= lesson.goal), None)
+            hits.append(hit)
+            cells.append(f"{hit[1]:.0f} s ({hit[0]:.0f} s)" if hit else "not within the run")
+        if rate is not None:
+            rates.append(rate)
+        print(f"{idx:7d} {secs:9.1f} {sum(g or 0 for g in gained):7,d} "
+              f"{f'{rate:,.0f}' if rate is not None else '-':>9s} " + " ".join(f"{c:>22s}" for c in cells))
+    if rates:
+        print(f"steps per student-minute: mean {statistics.mean(rates):,.0f}, min {min(rates):,.0f}")
+    if goal:
+        seen = [h[1] / 60 for h in hits if h]
+        shown = (f"shown to {len(seen)} of {len(hits)} students, after {statistics.median(seen):.1f} min (median), "
+                 f"the last after {max(seen):.1f} min" if seen else f"shown to none of {len(hits)} students")
+        est = (f"; estimated from the rate ({lesson.goal_steps} steps, a student alone): "
+               f"{lesson.goal_steps / statistics.mean(rates):.1f} min of training at the mean rate, "
+               f"{lesson.goal_steps / min(rates):.1f} at the slowest" if rates and min(rates) > 0 else "")
+        print(f"minutes to {lesson.watch[0]} {lesson.goal:g}: {shown}{est}")
 
 
 def server_usage(args, mon: Monitor, load: list, marks: dict, server: ServerTime | None) -> None:

@@ -5,7 +5,10 @@ compute the plane's layers (every layer on), and build the figures as Streamlit 
 dicts and turn them into JSON; the model overview's SVG). It prints the milliseconds in
 training, in the layers and in the figures per redraw, and the redraws per second they allow; then
 the same with the layers' cache at work (a redraw without training between: nothing to recompute).
-Run: python bench/bench_inside_game.py [--seconds 20] [--shape circle] [--noise-dim 2]
+With --browser it measures what a student sees instead: a real server (`streamlit run app.py`), headless
+Chromium on the page with every layer on (the link's `layers=`), Play pressed, and the page's step counter
+read every 20 ms: the redraws per second that reach the screen, and the bytes of the websocket frames.
+Run: python bench/bench_inside_game.py [--seconds 20] [--shape circle] [--noise-dim 2] [--browser]
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import os
 import platform
 import statistics
 import time
+from pathlib import Path
 
 import plotly.io
 import plotly.tools
@@ -61,13 +65,63 @@ def report(label: str, times: dict[str, list[float]]) -> None:
           f"{statistics.median(times['rate']):.0f} iterations/s) -> {1000 / total:.1f} redraws/s")
 
 
+COUNT_REDRAWS = r"""() => {
+    window.__redraws = []; let last = null;
+    setInterval(() => {
+        const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+            .map(c => c.innerText).find(t => / steps\/s · /.test(t));
+        const step = caption && caption.match(/Step ([0-9,]+)/)[1];
+        if (step && step !== last) { window.__redraws.push(performance.now()); last = step; }
+    }, 20);
+}"""
+
+
+def in_browser(seconds: float, shape: str, noise_dim: int) -> None:
+    """A lone student's redraws per second in headless Chromium, every layer on."""
+    from app_server import ensure_browser, streamlit_server  # bench/ is on sys.path
+    from playwright.sync_api import sync_playwright
+
+    chromium = ensure_browser.find_chromium()
+    if chromium is None:
+        raise SystemExit("no Chromium found: run python scripts/ensure_browser.py")
+    logs = Path(__file__).resolve().parents[1] / "logs"
+    logs.mkdir(exist_ok=True)
+    server = streamlit_server.start(log=logs / "bench_inside_game_server.log", timeout=120)
+    frames: list[int] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=ensure_browser.CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(len(data))))
+            page.goto(f"{server.url}/inside_game?shape={shape}&noise_dim={noise_dim}&layers={','.join(LAYERS)}")
+            page.wait_for_function("() => / steps\\/s · /.test(document.body.innerText)", timeout=120_000)
+            page.get_by_role("button", name="Play", exact=True).click()
+            time.sleep(3)  # the first ticks: the fragment's timer starts, caches warm
+            page.evaluate(COUNT_REDRAWS)
+            sent_before = len(frames)
+            time.sleep(seconds)
+            stamps = page.evaluate("window.__redraws")
+            page.screenshot(path=str(logs / "bench_inside_game.png"), full_page=True)
+            browser.close()
+    finally:
+        server.stop(grace=15)
+    sizes = frames[sent_before:]
+    print(f"headless Chromium, every layer on, {seconds:g} s after Play's first 3 s: {len(stamps)} redraws "
+          f"-> {len(stamps) / seconds:.1f} redraws/s; websocket frames received {len(sizes)}, "
+          f"{sum(sizes) / max(1, len(stamps)) / 1024:.0f} KB per redraw (screenshot: logs/bench_inside_game.png)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--shape", default="circle")
     parser.add_argument("--noise-dim", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--browser", action="store_true", help="measure in headless Chromium against a real server")
     args = parser.parse_args()
+    if args.browser:
+        in_browser(args.seconds, args.shape, args.noise_dim)
+        return
     torch.set_num_threads(args.threads)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"{torch.get_num_threads()} torch thread(s); load average {os.getloadavg()[0]:.2f}")

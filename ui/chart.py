@@ -10,8 +10,10 @@ pages build with Plotly's own validator, so a misspelt property still fails a te
 """
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 _NOT_SHORTHAND = {"error_x", "error_y"}  # Plotly property names that contain an underscore
@@ -43,6 +45,17 @@ def _merge(into: dict, new: dict) -> dict:
         else:
             into[key] = value
     return into
+
+
+def typed(values: Any, dtype: str = "f4") -> dict[str, str]:
+    """A numeric array as Plotly's typed-array spec: the bytes of float32 (or another short type) in base64,
+    about 5 characters a number where JSON text of a float64 takes 19. Plotly.js reads it as it is (the
+    format plotly.py itself sends for numpy arrays); NaN, a gap in a line, survives as float."""
+    array = np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
+    spec = {"dtype": dtype, "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in array.shape)
+    return spec
 
 
 class Chart(go.Figure):

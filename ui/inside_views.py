@@ -1,46 +1,62 @@
 """The "Inside the game" views: the plane with its layers (live, or one slow-motion phase) as plain plotly
 dicts in a `ui.chart.Chart` (sent as they are: no validation on every redraw), and the model overview as
-SVG drawn from the live numbers."""
+SVG drawn from the live numbers.
+
+A live redraw is sent several times a second to every student, so its arrays travel as float32 typed
+arrays (ui.chart.typed), the surface's axes as a start and a step, and each arrow as one segment whose
+head is a marker turned along it: every layer on, a redraw is a fifth of what the same figure weighs as
+JSON text (bench/bench_inside_game.py prints it)."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from ui.chart import Chart
+from ui.chart import Chart, typed
 from ui.plots import DISC, FAKE, REAL
 
 SURFACE_SCALE = [[0.0, FAKE], [0.5, "#ffffff"], [1.0, REAL]]  # "looks fake" - 1/2 - "looks real"
 MANIFOLD = "#6a3d9a"
 ARROW = "#222222"
 MOVE = "#d62728"
+ARROW_HEAD = 7  # px
+SURFACE_LEVELS = 254  # shades of D's surface above the lowest: the middle one is the centre
 DENSITY_CLASSES = 5  # shades of G's manifold, from stretched thin to compressed
 CURVE_POINTS = 300  # points per metric curve at most
 
 
 def surface_trace(z: np.ndarray, lo: float, hi: float, kind: str, centre: float) -> dict:
-    """D's decision surface as a heatmap on a diverging scale centred on `centre` (½ for a probability)."""
-    axis = np.linspace(lo, hi, z.shape[0])
+    """D's decision surface as a heatmap on a diverging scale centred on `centre` (½ for a probability).
+    Sent as SURFACE_LEVELS + 1 shades (one byte a cell, a quarter of float32): the colour scale shows no
+    finer difference, and the colour bar names the scores."""
     if kind == "probability":
         zmin, zmax, title = 0.0, 1.0, "D(x)"
-        ticks = dict(tickvals=[0, 0.5, 1], ticktext=["0 looks fake", "½", "1 looks real"])
+        labels = ["0 looks fake", "½", "1 looks real"]
     else:
         half = float(np.nanmax(np.abs(z - centre))) or 1.0
         zmin, zmax = centre - half, centre + half
         title = "critic score" if kind == "critic" else "D's score (least squares)"
-        ticks = dict(tickvals=[zmin, centre, zmax], ticktext=[f"{zmin:.2g} fake-like", f"{centre:.2g}",
-                                                              f"{zmax:.2g} real-like"])
-    return dict(type="heatmap", x=axis, y=axis, z=z, zmin=zmin, zmax=zmax, zmid=centre, colorscale=SURFACE_SCALE,
-                opacity=0.75, name=title, hovertemplate="x %{x:.2f}, y %{y:.2f}: %{z:.2f}<extra>" + title + "</extra>",
-                colorbar=dict(title=dict(text=title, side="right"), thickness=12, len=0.8, **ticks))
+        labels = [f"{zmin:.2g} fake-like", f"{centre:.2g}", f"{zmax:.2g} real-like"]
+    shade = np.clip(np.rint((np.nan_to_num(z, nan=centre) - zmin) / (zmax - zmin) * SURFACE_LEVELS), 0, SURFACE_LEVELS)
+    mid = SURFACE_LEVELS // 2
+    return dict(type="heatmap", **grid_axes(z, lo, hi), z=typed(shade, "u1"), zmin=0, zmax=SURFACE_LEVELS, zmid=mid,
+                colorscale=SURFACE_SCALE, opacity=0.75, name=title, hoverinfo="skip",
+                colorbar=dict(title=dict(text=title, side="right"), thickness=12, len=0.8,
+                              tickvals=[0, mid, SURFACE_LEVELS], ticktext=labels))
 
 
 def boundary_trace(z: np.ndarray, lo: float, hi: float, centre: float) -> dict:
     """The dashed line where D's score crosses `centre` (D's boundary before its update)."""
-    axis = np.linspace(lo, hi, z.shape[0])
-    return dict(type="contour", x=axis, y=axis, z=z, showscale=False, hoverinfo="skip", name="boundary before",
+    return dict(type="contour", **grid_axes(z, lo, hi), z=typed(z), showscale=False, hoverinfo="skip",
+                name="boundary before",
                 contours=dict(start=centre, end=centre, size=1, coloring="none"),
                 line=dict(color="#444", dash="dash", width=2), showlegend=True)
+
+
+def grid_axes(z: np.ndarray, lo: float, hi: float) -> dict:
+    """The axes of a square grid of values over [lo, hi]² as a start and a step (no arrays to send)."""
+    step = (hi - lo) / (z.shape[0] - 1)
+    return dict(x0=lo, dx=step, y0=lo, dy=step)
 
 
 def points_trace(xy: np.ndarray, name: str, colour, size: int = 5, symbol: str = "circle", opacity=0.8,
@@ -48,8 +64,10 @@ def points_trace(xy: np.ndarray, name: str, colour, size: int = 5, symbol: str =
     """Points in one colour, or filled with D's verdicts (on the surface's scale) and outlined in `outline`."""
     marker = dict(color=colour, size=size, symbol=symbol, opacity=opacity, line=dict(width=0.5, color=outline))
     if not isinstance(colour, str):
-        marker |= dict(colorscale=SURFACE_SCALE, cmin=0, cmax=1, cmid=0.5, line=dict(width=1.5, color=outline))
-    return dict(type="scatter", x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=marker, hoverinfo="skip")
+        marker |= dict(color=typed(colour), colorscale=SURFACE_SCALE, cmin=0, cmax=1, cmid=0.5,
+                       line=dict(width=1.5, color=outline))
+    return dict(type="scatter", x=typed(xy[:, 0]), y=typed(xy[:, 1]), mode="markers", name=name, marker=marker,
+                hoverinfo="skip")
 
 
 def nice(value: float) -> float:
@@ -69,19 +87,17 @@ def segments(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def arrow_traces(start: np.ndarray, push: np.ndarray, lo: float, hi: float) -> list[dict]:
     """An arrow along each push, lengths proportional to its norm on one scale: a `key` norm, a round number
     near the 90th percentile, is drawn as 8% of the plot's width (the key arrow in the top-left corner).
-    Shafts and heads are one line trace: hundreds of marker nodes would slow the browser's redraw."""
+    One trace: each shaft a segment, its head a marker at the end turned along it (angleref "previous")."""
     norms = np.linalg.norm(push, axis=1)
     key = nice(float(np.percentile(norms, 90))) if len(norms) else 1.0
     scale = 0.08 * (hi - lo) / key
     start = np.vstack([start, [[lo + 0.04 * (hi - lo), hi - 0.05 * (hi - lo)]]])
     end = start + np.vstack([push, [[key, 0.0]]]) * scale
-    shaft = end - start
-    length = np.linalg.norm(shaft, axis=1, keepdims=True)
-    back = -shaft / np.maximum(length, 1e-12) * np.minimum(0.35 * length, 0.015 * (hi - lo))  # head size
-    heads = [end + back @ np.array([[c, s], [-s, c]]) for c, s in ((0.9, 0.42), (0.9, -0.42))]  # +-25 degrees
-    xs, ys = zip(*(segments(a, b) for a, b in ((start, end), (heads[0], end), (heads[1], end))))
-    return [dict(type="scatter", x=np.concatenate(xs), y=np.concatenate(ys), mode="lines", hoverinfo="skip",
-                 line=dict(color=ARROW, width=1), name=f"−∂L_G/∂x (key: |∇| = {key:g})"),
+    xs, ys = segments(start, end)
+    heads = np.tile(np.array([0, ARROW_HEAD, 0], np.uint8), len(start))  # no marker at a start or a gap
+    return [dict(type="scatter", x=typed(xs), y=typed(ys), mode="lines+markers", hoverinfo="skip",
+                 line=dict(color=ARROW, width=1), name=f"−∂L_G/∂x (key: |∇| = {key:g})",
+                 marker=dict(symbol="arrow", angleref="previous", size=typed(heads, "u1"), color=ARROW)),
             dict(type="scatter", x=[end[-1, 0]], y=[end[-1, 1]], mode="text", text=[f" |∇| = {key:g}"],
                  textposition="middle right", hoverinfo="skip", showlegend=False)]
 
@@ -93,7 +109,8 @@ def move_traces(before: np.ndarray, after: np.ndarray, lo: float, hi: float) -> 
     typical = float(np.percentile(np.linalg.norm(move, axis=1), 90)) if len(move) else 0.0
     zoom = nice(0.08 * (hi - lo) / typical) if typical > 0 else 1.0
     xs, ys = segments(before, before + zoom * move)
-    return [dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=MOVE, width=2), hoverinfo="skip",
+    return [dict(type="scatter", x=typed(xs), y=typed(ys), mode="lines", line=dict(color=MOVE, width=2),
+                 hoverinfo="skip",
                  name=f"G's update moved each point this way (×{zoom:g})")]
 
 
@@ -105,9 +122,9 @@ def manifold_traces(pts: np.ndarray, density: np.ndarray) -> list[dict]:
     level = np.searchsorted(edges, log)  # 0 (most stretched) .. DENSITY_CLASSES-1 (most compressed)
     if pts.ndim == 2:  # a curve: segments, wider and darker where compressed
         cells = np.stack([pts[:-1], pts[1:], np.full((len(pts) - 1, 2), np.nan)], 1)
-    else:  # a mesh: its quads, filled
+    else:  # a mesh: its quads, filled (fill "toself" closes each; a shared edge is drawn by the neighbour)
         corner = pts[:-1, :-1]
-        cells = np.stack([corner, pts[1:, :-1], pts[1:, 1:], pts[:-1, 1:], corner, np.full(corner.shape, np.nan)], 2)
+        cells = np.stack([corner, pts[1:, :-1], pts[1:, 1:], pts[:-1, 1:], np.full(corner.shape, np.nan)], 2)
     traces = []
     for c in range(DENSITY_CLASSES):
         xy = cells[level == c].reshape(-1, 2)
@@ -116,7 +133,8 @@ def manifold_traces(pts: np.ndarray, density: np.ndarray) -> list[dict]:
         else:
             style = dict(fill="toself", fillcolor=MANIFOLD, opacity=0.04 + 0.07 * c, line=dict(color=MANIFOLD,
                                                                                             width=0.6))
-        traces.append(dict(type="scatter", x=xy[:, 0], y=xy[:, 1], mode="lines", hoverinfo="skip", showlegend=False,
+        traces.append(dict(type="scatter", x=typed(xy[:, 0]), y=typed(xy[:, 1]), mode="lines", hoverinfo="skip",
+                           showlegend=False,
                            **style))
     traces[-1] |= dict(showlegend=True, name="G's manifold (dark: dense)")
     return traces
@@ -217,7 +235,7 @@ def metrics_figure(history: dict, js_floor: float, height: int = 270) -> Chart:
         layout["annotations"].append(dict(text=f"<b>{title}</b>", x=(i + 0.5) / 3, y=1.1, xref="paper",
                                           yref="paper", showarrow=False))
         for key, name in keys.items():
-            data.append(dict(type="scatter", x=steps, y=history.get(key, []), name=name, mode="lines",
+            data.append(dict(type="scatter", x=typed(steps), y=typed(history.get(key, [])), name=name, mode="lines",
                              xaxis=f"x{axis}", yaxis=f"y{axis}", line=dict(color=next(colours))))
     data.append(dict(type="scatter", x=[steps[0], steps[-1]] if steps else [], y=[js_floor, js_floor], mode="lines",
                      name="JS of two real samples", xaxis="x3", yaxis="y3", line=dict(color=DISC, dash="dot")))

@@ -172,8 +172,9 @@ class _StackedOptimizer:
                     if states[0].get(slot) is not None:
                         self.state[slot][i] = torch.cat([s[slot].reshape(-1) for s in states])
 
-    def step(self, grad: Tensor, lr: Tensor, active: Tensor) -> None:
-        """One update of the rows where `active` is 1 (a diverged member's row is left as it is)."""
+    def step(self, grad: Tensor, lr: list[float], active: Tensor) -> None:
+        """One update of the rows where `active` is 1 (a diverged member's row is left as it is), each row
+        with its member's learning rate."""
         w, s = self.stack.weights, self.state
         grad = torch.where(active > 0, grad, 0.0)  # a diverged row's gradient may be NaN: 0 * NaN is NaN
         self.steps += active.reshape(-1).cpu().numpy()
@@ -185,17 +186,17 @@ class _StackedOptimizer:
             n = np.maximum(self.steps, 1)  # as torch: bias corrections in double precision, then one rounding
             bc1 = 1 - np.array(self.beta1) ** n
             bc2_sqrt = np.sqrt(1 - np.array(self.beta2) ** n)
-            step_size = _column((lr.reshape(-1).cpu().double().numpy() / bc1).tolist(), w)
+            step_size = _column((np.array(lr) / bc1).tolist(), w)
             denom = (s["exp_avg_sq"].sqrt() / _column(bc2_sqrt.tolist(), w)).add_(_column(self.eps, w))
             update = s["exp_avg"] / denom * step_size
         elif self.kind == "sgd":
             buf = s["momentum_buffer"]
             buf.copy_(torch.where(active > 0, buf * self.momentum + grad, buf))
-            update = buf * lr
+            update = buf * _column(lr, w)
         else:
             sq = s["square_avg"]
             sq.copy_(torch.where(active > 0, sq * self.alpha + grad * grad * (1 - self.alpha), sq))
-            update = grad / sq.sqrt().add_(_column(self.eps, w)) * lr
+            update = grad / sq.sqrt().add_(_column(self.eps, w)) * _column(lr, w)
         w.sub_(torch.where(active > 0, update, 0.0))  # a diverged row's state may hold NaN: it is left out
 
     def release(self) -> None:
@@ -241,12 +242,11 @@ class Cohort:
     def _draw(self, draw: Callable[[Any], Tensor]) -> Tensor:
         return torch.stack([draw(m) for m in self.members])
 
-    def _lr(self, which: str, iteration: list[int]) -> Tensor:
+    def _lr(self, which: str, iteration: list[int]) -> list[float]:
         """Each member's learning rate in this iteration: its base rate times its schedule's factor."""
-        return _column([getattr(m.config, which) * m.lr_factor(it) for m, it in zip(self.members, iteration)],
-                       self.G.weights)
+        return [getattr(m.config, which) * m.lr_factor(it) for m, it in zip(self.members, iteration)]
 
-    def _d_update(self, lr: Tensor, active: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    def _d_update(self, lr: list[float], active: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         real = self._draw(lambda m: m.sample_real(self.bs)[0])
         z = self._draw(lambda m: m.sample_noise(self.bs))
         with torch.no_grad():
@@ -259,7 +259,7 @@ class Cohort:
         score = self.loss.score
         return losses.detach(), score(real_out.detach()).flatten(1).mean(1), score(fake_out.detach()).flatten(1).mean(1)
 
-    def _g_update(self, lr: Tensor, active: Tensor) -> tuple[Tensor, Tensor]:
+    def _g_update(self, lr: list[float], active: Tensor) -> tuple[Tensor, Tensor]:
         z = self._draw(lambda m: m.sample_noise(self.bs))
         flat = self.G.weights.detach().requires_grad_(True)
         fake_out = self.D.call(self.D.weights, self.G.call(flat, z), self.d_input)  # D's weights: no leaf, frozen

@@ -35,7 +35,7 @@ def test_page_renders_the_plane_overview_and_metrics(app_page):
     assert "heatmap" in kinds and {"real", "generated"} <= names(at)
     assert any(str(n).startswith("−∂L_G/∂x") for n in names(at))  # the arrows, with their key
     heat = next(t for t in traces(at) if t["type"] == "heatmap")
-    assert heat["zmid"] == 0.5 and heat["colorbar"]["ticktext"][-1] == "1 looks real"
+    assert heat["zmid"] == heat["zmax"] / 2 and heat["colorbar"]["ticktext"] == ["0 looks fake", "½", "1 looks real"]
     svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
     assert "noise z" in svg and "D loss" in svg and "G loss" in svg
     assert {m.label for m in at.metric} >= {"JS divergence", "KL divergence"}

@@ -2,10 +2,11 @@
 against one trainer per student, on one CPU thread.
 
 For 1, 10 and 30 students it builds each student's trainer with the lesson's default settings and a
-seed, learning rates and (2-D) shape of its own, as a class varies them. Each side trains in the live
-pages' time boxes (ui.live: `train_for` of a tick's seconds, snapshot included) for --seconds of wall
-clock: the separate trainers take turns, one tick each; the cohort trains everyone in each tick. It
-prints the iterations per second per student, the class's total, and the batched/separate ratio.
+seed, learning rates and (2-D) shape of its own, as a class varies them. The students' live ticks take
+turns for --seconds of wall clock, each a `train_for` of the page's time box with the student's snapshot,
+as a worker process serves them: separately, each tick trains its own student; batched (core/batcher.py,
+what the workers run), each tick trains the whole class as one cohort and snapshots the student who
+asked. It prints the iterations per second per student, the class's total, and the batched/separate ratio.
 Run: python bench/bench_batched_class.py [--seconds 6] [--lessons inside_game,gaussian_gan] [--sizes 1,10,30]
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 
 import torch
 
-from gan_core.core.cohort import Cohort
+from gan_core.core.batcher import Batcher
 from gan_core.families.toy import playground as pg
 from gan_core.families.toy.config import PRESETS_1D
 from gan_core.families.toy.inside import InsideTrainer
@@ -47,26 +48,18 @@ def class_of(lesson: str, n: int) -> list:
     raise SystemExit(f"unknown lesson {lesson!r}")
 
 
-def separate(trainers: list, tick: float, seconds: float) -> float:
-    """Iterations per second per student, each trainer ticking in turn."""
+def class_rate(trainers: list, tick: float, seconds: float, batched: bool) -> float:
+    """Iterations per second per student, the students' ticks taking turns."""
+    hosted = Batcher()
+    for i, t in enumerate(trainers):
+        hosted.add(i, t)
     start = [t.step_count for t in trainers]
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < seconds:
-        for t in trainers:
-            t.train_for(tick)
+        for i, t in enumerate(trainers):
+            hosted.train_for(i, tick) if batched else t.train_for(tick)
     wall = time.perf_counter() - t0
-    return sum(t.step_count - s for t, s in zip(trainers, start)) / len(trainers) / wall
-
-
-def batched(trainers: list, tick: float, seconds: float) -> float:
-    """Iterations per second per student, the cohort training everyone in each tick."""
-    cohort = Cohort(trainers)
-    start = [t.step_count for t in trainers]
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        cohort.train_for(tick)
-    wall = time.perf_counter() - t0
-    cohort.release()
+    hosted.drop(0)  # releases the cohort
     return sum(t.step_count - s for t, s in zip(trainers, start)) / len(trainers) / wall
 
 
@@ -84,10 +77,9 @@ def main() -> None:
     for lesson in args.lessons.split(","):
         for n in (int(s) for s in args.sizes.split(",")):
             tick = TICKS[lesson]
-            warm = class_of(lesson, n)
-            batched(warm, tick, 0.5)  # first calls: vmap's and the allocator's warm-up
-            sep = separate(class_of(lesson, n), tick, args.seconds)
-            bat = batched(class_of(lesson, n), tick, args.seconds)
+            class_rate(class_of(lesson, n), tick, 0.5, batched=True)  # warm-up: first calls, the allocator
+            sep = class_rate(class_of(lesson, n), tick, args.seconds, batched=False)
+            bat = class_rate(class_of(lesson, n), tick, args.seconds, batched=True)
             print(f"{lesson:18s} {n:8d} {sep:22,.0f} {bat:21,.0f} {sep * n:17,.0f} {bat * n:20,.0f} "
                   f"{bat / sep:5.1f}x", flush=True)
 

@@ -141,7 +141,7 @@ else:
         st.rerun()
     if b2.button("Pause", key="mc_cmp_pause", disabled=not any_running, width="stretch"):
         for r, _ in runs.values():
-            r.running = False
+            r.pause()
         st.rerun()
     if b3.button("Reset", key="mc_cmp_reset", width="stretch"):
         for r, s in runs.values():

@@ -98,6 +98,16 @@ class LiveRun:
     last_tick: float = field(default_factory=time.monotonic)
     lost: bool = False  # the worker process that hosted the trainer stopped: only Reset helps
 
+    def pause(self) -> None:
+        """Stop ticking, with the run's latest state (a worker may have trained it on a classmate's tick since
+        its last one; the plain snapshot also takes it out of its class's batch: gan_core/core/batcher.py)."""
+        with self.lock:
+            self.running = False
+            try:
+                self.snapshot = self.trainer.snapshot()
+            except workers.WorkerLost:
+                self.lost = True
+
     def reset(self, trainer: Any, settings: Any) -> None:
         with self.lock:
             self.trainer, self.settings = trainer, settings
@@ -143,7 +153,7 @@ def controls(key: str, run: LiveRun, settings: Any, make_trainer: Callable[[Any]
         run.running, run.last_tick = True, time.monotonic()
         st.rerun()
     if c2.button("Pause", key=f"{key}_pause", disabled=not run.running, width="stretch"):
-        run.running = False
+        run.pause()
         st.rerun()
     if c3.button("Reset", key=f"{key}_reset", width="stretch"):
         run.reset(make_trainer(settings), settings)

@@ -8,6 +8,9 @@ hosted trainer of the same batch key that asked to train within ACTIVE_S seconds
 unchanged, but every tick trains every student of the group: each student's steps grow with the
 cohort's speed-up.
 
+A student who pauses asks for a plain `snapshot` (ui/live.py), which takes the trainer out of its
+group at once; a closed tab stops asking and drops out after ACTIVE_S.
+
 A cohort is kept while its members stay the same. Any call that changes a trainer outside the
 cohort (a step of D's half, a loaded state...) first releases its cohort, so the trainer has its own
 weights and optimiser state again; calls that only read (snapshots, layers) work on a member as it is.
@@ -20,7 +23,7 @@ from typing import Any, Hashable
 
 from gan_core.core.cohort import Cohort, batch_key
 
-ACTIVE_S = 2.0  # a trainer that asked to train within this long is still training: it joins its group
+ACTIVE_S = 3.0  # a trainer that asked to train within this long is still training: it joins its group
 READ_ONLY = frozenset({"snapshot", "layers", "learned_map", "generator_curve", "state_dict"})
 
 
@@ -45,6 +48,8 @@ class Batcher:
     def call(self, run_id: int, name: str, args: tuple, kwargs: dict) -> Any:
         if name == "train_for":
             return self.train_for(run_id, *args, **kwargs)
+        if name == "snapshot":
+            self.asked.pop(run_id, None)  # a run that is not ticking: its group trains on without it
         if name not in READ_ONLY:
             self._leave(run_id)
         return getattr(self.trainers[run_id], name)(*args, **kwargs)

@@ -82,6 +82,12 @@ def test_students_training_together_are_batched_and_a_step_on_the_side_releases_
     first.train_for(0.02)  # asked within ACTIVE_S of the other: both train in one step
     assert [2] in pool.cohorts()
     assert second.snapshot().step > alone.step  # it trained on its classmate's tick
+    paused = second.snapshot()  # a pause: it leaves the group, which trains on without it
+    first.train_for(0.02)
+    assert [1] in pool.cohorts() and second.snapshot().step == paused.step
+    second.train_for(0.02)  # ticking again: back in
+    first.train_for(0.02)
+    assert [2] in pool.cohorts()
     stepped = second.step_part("d")  # a half step of its own: it leaves the cohort first
     assert stepped.step == second.snapshot().step and [] in pool.cohorts()
     assert first.train_for(0.02).step > 0

@@ -8,6 +8,12 @@ hosted trainer of the same batch key that asked to train within ACTIVE_S seconds
 unchanged, but every tick trains every student of the group: each student's steps grow with the
 cohort's speed-up.
 
+The time boxes that the group's asks bring are pooled as the group's credit, and the cohort trains only
+while it has some: the worker spends on a group no more than its students asked for (ui/live.py sizes
+the asks so that the workers stay WORKER_SHARE busy), even when one iteration of the whole group is
+longer than one ask (the seminar's 1-D network runs 40 updates an iteration). An ask that finds no
+credit left answers at once with the latest snapshot.
+
 A student who pauses asks for a plain `snapshot` (ui/live.py), which takes the trainer out of its
 group at once; a closed tab stops asking and drops out after ACTIVE_S.
 
@@ -24,6 +30,7 @@ from typing import Any, Hashable
 from gan_core.core.cohort import Cohort, batch_key
 
 ACTIVE_S = 3.0  # a trainer that asked to train within this long is still training: it joins its group
+MAX_CREDIT_ASKS = 4  # a group's credit holds at most this many asks' time boxes (no burst after a quiet spell)
 READ_ONLY = frozenset({"snapshot", "layers", "learned_map", "generator_curve", "state_dict"})
 
 
@@ -35,6 +42,7 @@ class Batcher:
         self.keys: dict[int, Hashable | None] = {}
         self.asked: dict[int, float] = {}  # id -> when it last asked to train (monotonic)
         self.cohorts: dict[Hashable, tuple[tuple[int, ...], Cohort]] = {}
+        self.credit: dict[Hashable, float] = {}  # seconds of training a group's asks brought, not yet spent
 
     def add(self, run_id: int, trainer: Any) -> None:
         self.trainers[run_id], self.keys[run_id] = trainer, batch_key(trainer)
@@ -55,14 +63,20 @@ class Batcher:
         return getattr(self.trainers[run_id], name)(*args, **kwargs)
 
     def train_for(self, run_id: int, seconds: float) -> Any:
-        """Train the asker's group for `seconds` (the asker alone if it cannot be batched); its snapshot."""
+        """Train the asker's group for up to `seconds` while it has credit (the asker alone for `seconds` if it
+        cannot be batched); the asker's snapshot."""
         trainer, key, now = self.trainers[run_id], self.keys[run_id], time.monotonic()
         self.asked[run_id] = now
         if key is None or trainer.status == "diverged":
             return trainer.train_for(seconds)
         members = tuple(sorted(i for i, k in self.keys.items() if k == key and now - self.asked.get(i, -math.inf)
                                < ACTIVE_S and self.trainers[i].status != "diverged"))
-        self._cohort(key, members).train_chunk(seconds=seconds)
+        credit = min(self.credit.get(key, 0.0) + seconds, MAX_CREDIT_ASKS * seconds)
+        if credit > 0:
+            start = time.perf_counter()
+            self._cohort(key, members).train_chunk(seconds=min(credit, seconds))
+            credit -= time.perf_counter() - start  # below 0 when one iteration took longer: the next asks repay it
+        self.credit[key] = credit
         return trainer.snapshot()
 
     def cohort_sizes(self) -> list[int]:

@@ -119,3 +119,17 @@ def test_only_what_can_be_batched_is_grouped():
     assert alone == [flipped, critic]
     with pytest.raises(ValueError, match="batch key"):
         Cohort([plain[0], wider])
+
+
+def test_a_group_trains_no_longer_than_its_students_ask():
+    from gan_core.core.batcher import Batcher
+
+    hosted = Batcher()
+    seed_paper = PRESETS_1D["Seed paper"].config  # 40 updates an iteration: far longer than a 1 ms ask
+    for i in range(3):
+        hosted.add(i, DistributionTrainer(replace(seed_paper, seed=i)))
+    assert hosted.train_for(0, 1e-3).step == 1  # at least one iteration, for the whole group
+    assert hosted.cohort_sizes() == [1]
+    later = [hosted.train_for(i % 3, 1e-3) for i in range(1, 6)]  # the group owes the time: no training
+    assert [s.step for s in later] == [0, 0, 1, 0, 0]  # students 1 and 2 join; student 0 trained earlier
+    assert hosted.cohort_sizes() == [1]  # no training, so no cohort rebuilt for the new members yet

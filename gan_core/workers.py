@@ -28,7 +28,8 @@ from typing import Any, Callable
 
 ENV_VAR = "GAN_WORKERS"  # worker processes; 0 trains in the app's own process
 REMOTE_CALLS = frozenset({"train_for", "step", "train_steps", "snapshot", "learned_map", "generator_curve",
-                          "step_part", "layers", "slow_half", "surface", "state_dict", "load_state_dict"})
+                          "step_part", "layers", "slow_half", "surface", "state_dict", "load_state_dict",
+                          "evaluate_live", "doubt_report", "checkpoint_bytes", "sample_images", "two_heads_example"})
 
 
 class WorkerLost(RuntimeError):

@@ -1,5 +1,6 @@
 """DCGAN on MNIST: train the seeds' deep convolutional GAN live and judge it with real numbers."""
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -7,13 +8,12 @@ import streamlit as st
 from gan_core.data.mnist import load_mnist
 from gan_core.eval.metrics import DOUBTFUL
 from gan_core.families.dcgan import networks as dcgan
-from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.presets import PRESETS
-from gan_core.families.dcgan.trainer import ImageGANTrainer
+from gan_core.families.dcgan.trainer import evaluation_due
+from gan_core.families.registry import live_trainer
 from gan_core.io import checkpoints, paths
 from gan_core.io.cards import ModelCard
 from gan_core.io.images import tile
-from gan_core.io.trainer_state import restore
 from ui import plots
 from ui.live import (
     IMAGE_TICK_EVERY,
@@ -21,6 +21,7 @@ from ui.live import (
     controls,
     following_run,
     get_run,
+    hosted,
     live_view,
     show_status,
 )
@@ -123,8 +124,7 @@ settings = replace(start, network=network, lr_g=float(lr), lr_d=float(lr), batch
                    label_flip=float(flip), label_smoothing=float(smooth), seed=int(seed))  # the rest: the preset's
 
 
-def make_trainer(config: DCGANConfig) -> ImageGANTrainer:
-    return ImageGANTrainer(config, training_device())
+make_trainer = hosted(partial(live_trainer, "dcgan"))  # in a trainer worker when the server has them
 
 
 @st.cache_resource
@@ -137,8 +137,7 @@ def start_from_pretrained() -> None:
     """Button callback (runs before the rerun, so it may set the network widget)."""
     card = pretrained_card()
     config = replace(settings, network=card.network, loss=card.config["loss"], batch_size=card.config["batch_size"])
-    trainer = make_trainer(config)
-    restore(trainer, PRETRAINED)
+    trainer = hosted(partial(live_trainer, "dcgan", checkpoint=PRETRAINED))(config)
     st.session_state["dcgan_network"] = card.network
     get_run(KEY, config, make_trainer).reset(trainer, config)
     st.session_state["dcgan_loaded"] = card
@@ -158,7 +157,7 @@ else:
                f"on {card.device or '?'}" + (f"; MNIST score {m['mnist_score']:.2f} on {m['n_samples']:,} samples"
                                                  if "mnist_score" in m else ""))
 loaded = st.session_state.get("dcgan_loaded")
-if loaded and run.trainer.config.network == loaded.network and run.trainer.step_count >= loaded.steps:
+if loaded and run.trainer.config.network == loaded.network and run.snapshot.step >= loaded.steps:
     st.success(f"Pretrained DCGAN loaded (network {loaded.network}, trained {loaded.steps:,} steps). "
                f"Press **Start** to keep training it.", icon=":material/check_circle:")
 
@@ -172,10 +171,8 @@ def draw(snap) -> None:
     in_epoch = snap.epoch - int(snap.epoch)
     st.progress(min(in_epoch, 1.0), text=f"Epoch {int(snap.epoch) + 1} · {100 * in_epoch:.0f}% of "
                 f"{snap.steps_per_epoch} steps · {snap.steps_per_s:.1f} steps/s · {snap.images_per_s:,.0f} images/s")
-    trainer = run.trainer
-    if judge is not None and trainer.evaluation_due(snap, EVAL_EVERY_S):
-        with run.lock:
-            trainer.evaluate(judge, n=500 if trainer.device.type == "cpu" else 2000)
+    if judge is not None and evaluation_due(snap, EVAL_EVERY_S):  # measured where the trainer lives
+        snap = run.update("evaluate_live", n=500 if run.trainer.device_type == "cpu" else 2000)
     left, right = st.columns(2)
     with left:
         st.markdown("**Real MNIST digits**")
@@ -186,13 +183,13 @@ def draw(snap) -> None:
     h = snap.history
     c1, c2 = st.columns(2)
     c1.plotly_chart(plots.curves(h, {"d_loss": "Loss_D", "g_loss": "Loss_G"}, "Losses",
-                                 LOSS_TITLES[run.trainer.loss.name]),
+                                 LOSS_TITLES[run.trainer.loss_name]),
                     key=f"{KEY}_loss", width="stretch")
     c2.plotly_chart(plots.curves(h, {"d_real": "D(x)", "d_fake": "D(G(z)) before D update",
                                      "d_fake_after": "D(G(z)) after D update"}, "Discriminator scores",
-                                 "score" if run.trainer.loss.is_critic else "probability"),
+                                 "score" if run.trainer.loss_is_critic else "probability"),
                     key=f"{KEY}_scores", width="stretch")
-    m = trainer.metrics
+    m = snap.metrics
     if m is not None:
         a, b, c = st.columns(3)
         real = judge.card.metrics.get("test_mnist_score")
@@ -207,15 +204,14 @@ def draw(snap) -> None:
         c1, c2 = st.columns(2)
         c1.plotly_chart(plots.digit_histogram(m["class_histogram"], f"Digits in {m['n_samples']} samples"),
                         key=f"{KEY}_hist", width="stretch")
-        c2.plotly_chart(plots.metric_curve(trainer.metrics_history, "mnist_score", "MNIST score", ceiling=10),
+        c2.plotly_chart(plots.metric_curve(snap.metrics_history, "mnist_score", "MNIST score", ceiling=10),
                         key=f"{KEY}_score_curve", width="stretch")
 
 
 live_view(KEY, run, draw, seconds=IMAGE_TICK_SECONDS, every=IMAGE_TICK_EVERY)
 
-if not run.running and run.snapshot.step > 0:
-    data = checkpoints.to_bytes({"G": run.trainer.G, "D": run.trainer.D},
-                                {"network": run.trainer.config.network, "steps": str(run.snapshot.step)})
+data = run.ask("checkpoint_bytes") if not run.running and run.snapshot.step > 0 else None
+if data is not None:
     st.download_button("Download this checkpoint (.safetensors)", data,
                        file_name=f"dcgan_{network}_{run.snapshot.step}.safetensors",
                        mime="application/octet-stream", key="dcgan_download", icon=":material/download:")
@@ -243,10 +239,7 @@ def doubt_of_references() -> list[dict]:
 
 if st.button(f"Sample {DOUBT_SAMPLES:,} digits and find the doubted ones", key="dcgan_doubt", disabled=judge is None,
              icon=":material/help:"):
-    with run.lock:
-        images, step = run.trainer.sample_images(DOUBT_SAMPLES, seed=0), run.trainer.step_count
-    report = judge.doubt_report(images, DOUBTED_SHOWN)
-    st.session_state["dcgan_doubt_result"] = (step, report, [images[w["index"]] for w in report["most_doubted"]])
+    st.session_state["dcgan_doubt_result"] = run.ask("doubt_report", DOUBT_SAMPLES, DOUBTED_SHOWN)
 if st.session_state.get("dcgan_doubt_result") and judge is not None:
     step, report, doubted = st.session_state["dcgan_doubt_result"]
     rows = [{"digits": f"this generator (step {step:,})", **report}, *doubt_of_references()]

@@ -1,22 +1,29 @@
 """Semi-supervised GAN: a classifier taught by a few labels and a generator, against the same network on the
 labels alone."""
 from dataclasses import fields, replace
+from functools import partial
 
 import numpy as np
 import streamlit as st
 
-from gan_core.data.mnist import load_mnist
+from gan_core.families.registry import live_trainer
 from gan_core.families.sgan.config import SGANConfig
-from gan_core.families.sgan.evaluate import two_heads
 from gan_core.families.sgan.presets import PRESETS
-from gan_core.families.sgan.trainer import SGANTrainer
 from gan_core.io import checkpoints, paths
 from gan_core.io.cards import ModelCard
 from gan_core.io.images import tile
-from gan_core.io.trainer_state import restore
 from ui import plots, sgan_views
-from ui.live import IMAGE_TICK_EVERY, IMAGE_TICK_SECONDS, controls, following_run, get_run, live_view, show_status
-from ui.resources import require_mnist, shipped_samples, training_device
+from ui.live import (
+    IMAGE_TICK_EVERY,
+    IMAGE_TICK_SECONDS,
+    controls,
+    following_run,
+    get_run,
+    hosted,
+    live_view,
+    show_status,
+)
+from ui.resources import require_mnist, shipped_samples
 from ui.words import SGAN_GENERATOR_LOSSES, SGAN_NETWORKS
 
 KEY = "sgan"
@@ -78,8 +85,7 @@ st.caption(f"**{10 * per_class:,} labelled digits** ({per_class} per class); all
            f"batches and steps, but it never sees an unlabelled digit or a fake.")
 
 
-def make_trainer(config: SGANConfig) -> SGANTrainer:
-    return SGANTrainer(config, training_device())
+make_trainer = hosted(partial(live_trainer, "sgan"))  # in a trainer worker when the server has them
 
 
 def start_from_pretrained() -> None:
@@ -87,8 +93,7 @@ def start_from_pretrained() -> None:
     names = {f.name for f in fields(SGANConfig)}
     config = replace(SGANConfig(**{k: v for k, v in card_of(PRETRAINED).config.items() if k in names}),
                      test_subset=LIVE.test_subset, check_every=LIVE.check_every)
-    trainer = make_trainer(config)
-    restore(trainer, PRETRAINED)
+    trainer = hosted(partial(live_trainer, "sgan", checkpoint=PRETRAINED))(config)
     # remembered with the widgets' settings, not the card's recipe (which no widget shows): "Settings changed"
     # then means that a widget moved after the load
     get_run(KEY, settings, make_trainer).reset(trainer, settings)
@@ -154,26 +159,24 @@ st.image(plots.captioned_grid(images[show], labels[show], cols=min(20, len(show)
 
 # --- two heads ----------------------------------------------------------------------------------------
 st.subheader("Three digits through the two heads")
-trainer = run.trainer
 st.markdown("A **labelled** digit feeds the supervised loss through the softmax head; an **unlabelled** real "
             "digit and a **fake** feed the unsupervised loss through D(x) = Z/(Z+1). "
-            + ("This D has not trained yet: press **Start**, or load the pretrained SGAN." if trainer.step_count == 0
-               else f"This is the D of the run above, at step {trainer.step_count:,}."))
+            + ("This D has not trained yet: press **Start**, or load the pretrained SGAN." if run.snapshot.step == 0
+               else f"This is the D of the run above, at step {run.snapshot.step:,}."))
 pick = st.session_state.setdefault("sgan_pick", 0)
 if st.button("Other examples", key="sgan_other"):
     st.session_state["sgan_pick"] = pick = pick + 1
-train_x, _ = load_mnist("train")
-unlabelled = train_x[trainer.split.unlabelled[(7919 * (pick + 1)) % len(trainer.split.unlabelled)]]
-trio = np.stack([images[pick % len(images)], unlabelled, trainer.sample_images(1, seed=pick)[0]])
-heads = two_heads(trainer.D, trio)
-for col, name, i, loss in zip(st.columns(3), ("Labelled", "Unlabelled real", "Fake G(z)"), range(3),
-                              (f"−log softmax(l)_{labels[pick % len(labels)]}", "−log D(x)", "−log(1 − D(x))")):
-    with col:
-        st.image(np.kron(trio[i], np.ones((4, 4), np.uint8)), caption=name)
-        st.plotly_chart(sgan_views.heads_chart(heads["probabilities"][i], "classifier head: softmax(l)"),
-                        key=f"{KEY}_head_{i}", width="stretch")
-        st.metric("real/fake head: D(x) = Z/(Z+1)", f"{heads['real'][i]:.3f}", help=f"Z = {heads['Z'][i]:.3g}")
-        st.caption(f"Its loss term: **{loss}**")
+example = run.ask("two_heads_example", pick)  # None: the run's worker stopped (the live view says so)
+if example is not None:
+    trio, heads = example
+    for col, name, i, loss in zip(st.columns(3), ("Labelled", "Unlabelled real", "Fake G(z)"), range(3),
+                                  (f"−log softmax(l)_{labels[pick % len(labels)]}", "−log D(x)", "−log(1 − D(x))")):
+        with col:
+            st.image(np.kron(trio[i], np.ones((4, 4), np.uint8)), caption=name)
+            st.plotly_chart(sgan_views.heads_chart(heads["probabilities"][i], "classifier head: softmax(l)"),
+                            key=f"{KEY}_head_{i}", width="stretch")
+            st.metric("real/fake head: D(x) = Z/(Z+1)", f"{heads['real'][i]:.3f}", help=f"Z = {heads['Z'][i]:.3g}")
+            st.caption(f"Its loss term: **{loss}**")
 
 # --- the bad generator ------------------------------------------------------------------------------
 st.subheader("Why this generator looks worse than a DCGAN's")

@@ -108,6 +108,24 @@ class LiveRun:
             except workers.WorkerLost:
                 self.lost = True
 
+    def ask(self, call: str, *args: Any, **kwargs: Any) -> Any:
+        """trainer.call(*args, **kwargs) under the run's lock; None, and the run stopped and marked lost, when the
+        worker process that hosted it stopped (the page then says so and offers Reset)."""
+        with self.lock:
+            try:
+                return getattr(self.trainer, call)(*args, **kwargs)
+            except workers.WorkerLost:
+                self.running, self.lost = False, True
+                return None
+
+    def update(self, call: str, *args: Any, **kwargs: Any) -> Any:
+        """As `ask`, for a call that answers with the run's snapshot: kept as its latest; the latest when lost."""
+        snap = self.ask(call, *args, **kwargs)
+        with self.lock:
+            if snap is not None:
+                self.snapshot = snap
+            return self.snapshot
+
     def reset(self, trainer: Any, settings: Any) -> None:
         with self.lock:
             self.trainer, self.settings = trainer, settings

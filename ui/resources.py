@@ -33,13 +33,13 @@ def pretrained_generator(name: str):
 
 @st.cache_resource
 def digit_classifier():
-    """The shipped MNIST classifier as an Evaluator, or None when its weights are missing or broken."""
-    from gan_core.eval.evaluator import Evaluator
-    from gan_core.eval.readers import CLASSIFIER_NAME
+    """The shipped MNIST classifier as an Evaluator (the process's one copy), or None when its weights are missing
+    or broken."""
+    from gan_core.eval.evaluator import shipped
     from gan_core.io import checkpoints
 
     try:
-        return Evaluator(CLASSIFIER_NAME)
+        return shipped()
     except checkpoints.CheckpointError:
         return None
 

@@ -54,3 +54,16 @@ def load(path, device="cpu"):
 
     card = ModelCard.load(path)
     return get(card.kind).load(path, device), card
+
+
+def live_trainer(name: str, config: Any, checkpoint: str | None = None) -> Any:
+    """Family `name`'s trainer for a live page, on this process's device (one CUDA context per worker process
+    when there is a GPU), started from the weights of `checkpoint` when given. A factory that a trainer worker
+    can build (gan_core/workers.py): bind the name and checkpoint with functools.partial."""
+    from gan_core.device import pick_device
+    from gan_core.io.trainer_state import restore
+
+    trainer = get(name).trainer(config, pick_device())
+    if checkpoint is not None:
+        restore(trainer, checkpoint)
+    return trainer

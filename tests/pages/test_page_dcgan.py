@@ -1,10 +1,13 @@
 """AppTest: the DCGAN page renders, Start trains, the pretrained DCGAN loads with its grid and doubted digits."""
 import base64
 import io
+import os
 import re
+import signal
 
 import numpy as np
 from PIL import Image
+from safetensors.torch import load as safetensors_load
 
 from gan_core.io.cards import ModelCard
 
@@ -85,3 +88,31 @@ def test_the_doubted_digits_of_the_pretrained_generator_are_shown_beside_real_on
     assert abs(np.exp(mine["variety"] - mine["doubt"]) - mine["MNIST score"]) < 0.05
     shown = [i for im in at.get("image") for i in im.proto.imgs if i.caption]
     assert len(shown) == 14 and all(re.fullmatch(r"\d: \d+% · \d: \d+%", i.caption) for i in shown)
+
+
+def test_the_dcgan_trains_and_is_measured_in_a_worker_process_and_its_checkpoint_downloads(app_page, one_worker):
+    at = app_page(PAGE)
+    run = at.session_state["dcgan"]
+    assert run.trainer.pid in one_worker.pids()  # the server's process only draws
+    at.button(key="dcgan_start").click().run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert run.snapshot.metrics is not None and run.snapshot.metrics["step"] > 0  # measured in the worker
+    assert [m for m in at.metric if m.label == "MNIST score"]
+    at.button(key="dcgan_pause").click().run()
+    assert [b for b in at.get("download_button") if "checkpoint" in b.proto.label]
+    tensors = safetensors_load(run.ask("checkpoint_bytes"))
+    assert any(k.startswith("G.") for k in tensors) and any(k.startswith("D.") for k in tensors)
+
+
+def test_a_killed_dcgan_worker_gives_a_message_and_reset_trains_again(app_page, one_worker):
+    at = app_page(PAGE)
+    at.button(key="dcgan_start").click().run()
+    os.kill(at.session_state["dcgan"].trainer.pid, signal.SIGKILL)
+    at.run()
+    assert any("process that trained this run stopped" in e.value for e in at.error)
+    assert at.button(key="dcgan_start").disabled and not at.session_state["dcgan"].running
+    at.button(key="dcgan_reset").click().run()
+    at.button(key="dcgan_start").click().run()
+    at.run()
+    assert at.session_state["dcgan"].snapshot.step > 0 and not at.error and not at.exception

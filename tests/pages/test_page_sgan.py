@@ -77,3 +77,16 @@ def test_start_from_pretrained_reports_the_cards_numbers(app_page):
     assert not any("Settings changed" in i.value for i in at.info)  # nothing moved since the load
     at.select_slider(key="sgan_labels").set_value(1).run()
     assert any("Settings changed" in i.value for i in at.info)  # now a widget did
+
+
+def test_the_pretrained_sgan_loads_and_answers_the_two_heads_in_a_worker_process(app_page, one_worker):
+    at = app_page(PAGE)
+    at.button(key="sgan_pretrained").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    run = at.session_state["sgan"]
+    assert run.trainer.pid in one_worker.pids() and run.snapshot.step == ModelCard.load("pretrained/sgan_mnist").steps
+    heads = [float(m.value) for m in at.metric if m.label.startswith("real/fake head")]
+    assert len(heads) == 3 and all(0 < h < 1 for h in heads)
+    assert heads[1] > heads[2]  # the trained D calls the unlabelled real digit more real than the fake
+    at.button(key="sgan_other").click().run()
+    assert [float(m.value) for m in at.metric if m.label.startswith("real/fake head")] != heads

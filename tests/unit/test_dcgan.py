@@ -15,7 +15,7 @@ from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.presets import PRESETS
 from gan_core.families.dcgan.sample import generate_images
-from gan_core.families.dcgan.trainer import CALIBRATION_BATCHES, ImageGANTrainer
+from gan_core.families.dcgan.trainer import CALIBRATION_BATCHES, ImageGANTrainer, evaluation_due
 from gan_core.families.registry import load
 from gan_core.io import checkpoints
 from gan_core.io.trainer_state import restore
@@ -122,12 +122,12 @@ def test_the_live_view_evaluates_once_trained_then_every_few_seconds_of_training
     def at(step: int, elapsed_s: float):
         return replace(snap, step=step, elapsed_s=elapsed_s)
 
-    assert not trainer.evaluation_due(at(0, 0.0), 20.0)  # an untrained G is not measured
-    assert trainer.evaluation_due(at(5, 1.0), 20.0)  # trained and never measured
-    trainer.metrics = {"step": 5, "elapsed_s": 1.0}
-    assert not trainer.evaluation_due(at(50, 20.9), 20.0)
-    assert trainer.evaluation_due(at(60, 21.0), 20.0)  # 20 s of training since the last measurement
-    assert trainer.evaluation_due(at(3, 1.5), 20.0)  # the last measurement is from a later step: restarted
+    assert not evaluation_due(at(0, 0.0), 20.0)  # an untrained G is not measured
+    assert evaluation_due(at(5, 1.0), 20.0)  # trained and never measured
+    snap = replace(snap, metrics={"step": 5, "elapsed_s": 1.0})
+    assert not evaluation_due(at(50, 20.9), 20.0)
+    assert evaluation_due(at(60, 21.0), 20.0)  # 20 s of training since the last measurement
+    assert evaluation_due(at(3, 1.5), 20.0)  # the last measurement is from a later step: restarted
 
 
 def test_checkpoint_round_trip_gives_identical_outputs(trained_tiny, tmp_path):

@@ -1,9 +1,7 @@
 """The DCGAN family in the registry: an unconditional 28x28 generator graded by the MNIST classifier."""
 from __future__ import annotations
 
-import functools
-
-from gan_core.eval.evaluator import Evaluator
+from gan_core.eval.evaluator import shipped as evaluator  # the shipped MNIST classifier as a grader
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.presets import PRESETS
@@ -12,12 +10,6 @@ from gan_core.families.dcgan.trainer import ImageGANTrainer
 from gan_core.families.registry import Family
 from gan_core.io import checkpoints
 from gan_core.io.cards import ModelCard, layer_summary
-
-
-@functools.cache
-def evaluator(device="cpu") -> Evaluator:
-    """The shipped MNIST classifier as a grader (loaded once per device)."""
-    return Evaluator(device=device)
 
 
 def generator_weights(config) -> str:

@@ -18,9 +18,11 @@ import torch
 from gan_core.core.loop import EXPLODED, GANTrainer
 from gan_core.core.snapshot import Snapshot
 from gan_core.data.mnist import DeviceDataset, to_uint8
+from gan_core.eval.evaluator import shipped as shipped_evaluator
 from gan_core.families.dcgan import networks as dcgan
 from gan_core.families.dcgan.config import DCGANConfig
 from gan_core.families.dcgan.sample import generate_images
+from gan_core.io import checkpoints
 from gan_core.io.images import tile
 from gan_core.tricks.averaging import recalibrate_batchnorm
 from gan_core.tricks.ema import EMA
@@ -162,19 +164,47 @@ class ImageGANTrainer(GANTrainer):
         """MNIST score, class histogram and Fréchet distance of n samples (see classifier.Evaluator)."""
         return self._record(evaluator.evaluate(self.sample_images(n, seed)))
 
-    def evaluation_due(self, snap: Snapshot, every_s: float) -> bool:
-        """Whether a live view showing `snap` should evaluate now: the run has trained, and it was never
-        evaluated, or `every_s` seconds of training went by since the latest evaluation, or that one is from
-        a later step than `snap` (the run restarted)."""
-        m = self.metrics
-        return snap.step > 0 and (m is None or snap.elapsed_s - m["elapsed_s"] >= every_s or m["step"] > snap.step)
-
     def _record(self, measured: dict[str, Any]) -> dict[str, Any]:
         """Stamp an evaluation with the step, epoch and training time, and keep it as the latest and in the history."""
         result = {"step": self.step_count, "epoch": round(self.epoch, 3), "elapsed_s": self.elapsed, **measured}
         self.metrics = result
         self.metrics_history.append(result)
         return result
+
+    # --- what a live page asks, answered in plain data (the trainer may live in a worker: gan_core/workers.py)
+    live_constants = ("loss_name", "loss_is_critic", "device_type")  # read once by a page's handle
+
+    def constants(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.live_constants}
+
+    @property
+    def loss_name(self) -> str:
+        return self.loss.name
+
+    @property
+    def loss_is_critic(self) -> bool:
+        return self.loss.is_critic
+
+    @property
+    def device_type(self) -> str:
+        return self.device.type
+
+    def evaluate_live(self, n: int) -> ImageSnapshot:
+        """Measure n samples with the shipped classifier of this process; the snapshot that shows it."""
+        self.evaluate(shipped_evaluator(), n)
+        return self.snapshot()
+
+    def doubt_report(self, n: int, shown: int, seed: int = 0) -> tuple[int, dict[str, Any], list[np.ndarray]]:
+        """n samples graded by the shipped classifier (Evaluator.doubt_report): the step, the report, and the
+        `shown` digits it doubts most."""
+        images = self.sample_images(n, seed=seed)
+        report = shipped_evaluator().doubt_report(images, shown)
+        return self.step_count, report, [images[w["index"]] for w in report["most_doubted"]]
+
+    def checkpoint_bytes(self) -> bytes:
+        """G and D as .safetensors bytes, for a page's download button."""
+        return checkpoints.to_bytes({"G": self.G, "D": self.D},
+                                    {"network": self.config.network, "steps": str(self.step_count)})
 
     # --- snapshot ---------------------------------------------------------------------------
     @property
@@ -194,3 +224,11 @@ class ImageGANTrainer(GANTrainer):
             metrics=self.metrics,
             metrics_history=list(self.metrics_history),
         )
+
+
+def evaluation_due(snap: ImageSnapshot, every_s: float) -> bool:
+    """Whether a live view showing `snap` should measure its generator now: the run has trained, and it was never
+    measured, or `every_s` seconds of training went by since the latest measurement, or that one is from a later
+    step than `snap` (the run restarted)."""
+    m = snap.metrics
+    return snap.step > 0 and (m is None or snap.elapsed_s - m["elapsed_s"] >= every_s or m["step"] > snap.step)

@@ -168,6 +168,17 @@ class SGANTrainer(ImageGANTrainer):
         self.best.update(sgan_val=-1.0, baseline_val=-1.0)
         self.check()
 
+    # --- what a live page asks (see ImageGANTrainer) -------------------------------------------------
+    live_constants = ImageGANTrainer.live_constants + ("labelled_images",)
+
+    def two_heads_example(self, pick: int) -> tuple[np.ndarray, dict]:
+        """Three digits through D's two heads (evaluate.two_heads): the pick-th labelled digit, an unlabelled real
+        one and a fake, as uint8 (3, 28, 28), and what the heads say of each."""
+        images, _ = self.labelled_images
+        unlabelled = load_mnist("train")[0][self.split.unlabelled[(7919 * (pick + 1)) % len(self.split.unlabelled)]]
+        trio = np.stack([images[pick % len(images)], unlabelled, self.sample_images(1, seed=pick)[0]])
+        return trio, judge.two_heads(self.D, trio)
+
     # --- snapshot -------------------------------------------------------------------------------
     def snapshot(self) -> SGANSnapshot:
         base = super().snapshot()

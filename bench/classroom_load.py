@@ -21,8 +21,9 @@ The others put every student on the SAME lesson at once:
   mode_collapse        pick a random cure (Reset when the run has trained), Start, live ticks, Pause.
   dcgan_mnist          Start, watch the live view for most of the run, Pause.
   semi_supervised_gan  Start, watch, Pause.
-  cyclegan             New sample, the other direction, New sample, the other model, the batch of 8 the
-                       other way (no live training; drawing is left out: see student.py).
+  cyclegan             New sample, the other direction, New sample, the other model, the batch tab and its 8
+                       the other way, the tab with one iteration step by step, back (no live training;
+                       drawing is left out: see student.py).
 Defaults per lesson: --seconds 90; --train-seconds (live training per visit) 10, inside_game 15,
 dcgan_mnist and semi_supervised_gan 60 (training time is what those measure), cyclegan none.
 During its first training (CycleGAN: after its first click) each student has one network blip: a

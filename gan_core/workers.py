@@ -3,8 +3,8 @@
 A Streamlit server runs every student's script in one Python process. Trainers that live there share
 its interpreter with every redraw and click. A `TrainerPool` starts one worker process per core
 (spawned, one torch thread each); `pool.host(factory, settings)` builds `factory(settings)` in the least
-busy worker and returns a `RemoteTrainer`, a handle with the trainer's calls that pages use
-(`train_for`, `step`, `snapshot`, ...). Snapshots come back as plain data (pickled dataclasses), and a
+busy worker (the fewest runs that trained lately) and returns a `RemoteTrainer`, a handle with the trainer's
+calls that pages use (`train_for`, `step`, `snapshot`, ...). Snapshots come back as plain data (pickled dataclasses), and a
 trainer's `constants()` (what never changes, e.g. the plane's range) are read once, as attributes.
 
 A worker serves one request at a time, in the order they come: the trainers it hosts share it fairly.
@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from typing import Any, Callable
 
 ENV_VAR = "GAN_WORKERS"  # worker processes; 0 trains in the app's own process
+TRAINING_CALLS = frozenset({"train_for", "step", "train_steps"})  # a run that asked one lately is busy
+BUSY_S = 10.0  # ... for this long: a new trainer goes to the worker with the fewest busy runs
 REMOTE_CALLS = frozenset({"train_for", "step", "train_steps", "snapshot", "learned_map", "generator_curve",
                           "step_part", "layers", "slow_half", "surface", "state_dict", "load_state_dict",
                           "evaluate_live", "doubt_report", "checkpoint_bytes", "sample_images", "two_heads_example"})
@@ -102,7 +104,13 @@ class _Worker:
         self.lock = threading.Lock()  # one request at a time on the pipe
         self.drops: list[int] = []  # runs whose handles were collected: dropped with the next request
         self.handles = 0  # live RemoteTrainers on this worker
+        self.trained: dict[int, float] = {}  # run id -> when it last asked to train (monotonic)
         self.lost = False  # a request found it gone
+
+    def busy(self) -> int:
+        """Runs hosted here that asked to train within BUSY_S: what a new trainer would share this worker with."""
+        now = time.monotonic()
+        return sum(1 for t in list(self.trained.values()) if now - t < BUSY_S)
 
     @property
     def alive(self) -> bool:
@@ -149,6 +157,8 @@ class RemoteTrainer:
             return self._constants[name]
         if name not in REMOTE_CALLS:
             raise AttributeError(f"{name!r} is not available on a trainer hosted in a worker process")
+        if name in TRAINING_CALLS:
+            self._worker.trained[self._id] = time.monotonic()
         return lambda *args, **kwargs: self._worker.request("call", self._id, (name, args, kwargs))
 
     @property
@@ -158,6 +168,7 @@ class RemoteTrainer:
 
 def _forget(worker: _Worker, run_id: int) -> None:
     worker.handles -= 1
+    worker.trained.pop(run_id, None)
     worker.drops.append(run_id)  # no request here: a collector may run while the lock is held
 
 
@@ -184,7 +195,9 @@ class TrainerPool:
             for i, w in enumerate(self._workers):
                 if not w.alive:
                     self._workers[i] = _Worker(self._ctx, self._threads)
-            worker = min(self._workers, key=lambda w: w.handles)
+            # the fewest runs that train now (idle ones, e.g. of tabs left open, cost a worker nothing), then the
+            # fewest handles
+            worker = min(self._workers, key=lambda w: (w.busy(), w.handles))
             run_id = next(self._ids)
         config, constants = worker.request("create", run_id, (factory, settings))
         return RemoteTrainer(worker, run_id, config, constants)

@@ -137,11 +137,8 @@ def new_sample() -> None:
     st.session_state["cyclegan_seed"] = secrets.randbelow(1_000_000)
 
 
-translate_tab, batch_tab, iteration_tab, quality_tab, photo_tab = st.tabs(
-    ["Translate a digit", "A batch of 8, both models", "One training iteration", "How good are they?",
-     "Photo models (official checkpoints)"])
-
-with translate_tab:
+def translate_view() -> None:
+    """One digit through the chosen model and back: a sample, an upload or a drawing."""
     c1, c2 = st.columns(2)
     model_name = c1.radio("Model", list(available), format_func=available.get, key="cyclegan_model")
     Gm = loaded[model_name][0]
@@ -179,7 +176,8 @@ with translate_tab:
     else:
         show_round_trip(round_trip(Gm, x[None], direction), graders)
 
-with batch_tab:
+def batch_view() -> None:
+    """Eight inputs through both models."""
     direction_b = st.radio("Direction", list(DIRECTION_LABELS), format_func=DIRECTION_LABELS.get,
                            key="cyclegan_batch_dir", horizontal=True)
     xs, ys = source_digits(direction_b, 8, int(st.session_state["cyclegan_seed"]) + 1)
@@ -190,7 +188,8 @@ with batch_tab:
         show_translations(label, translate(loaded[name][0], xs, direction_b), ys, t_dom, graders)
     st.caption("Press *New sample* on the first tab for another batch.")
 
-with iteration_tab:
+def iteration_view() -> None:
+    """One training iteration of the shipped networks, term by term."""
     st.markdown(
         "One training iteration, step by step, on 4 handwritten and 4 typeset digits with the shipped networks "
         "(computed, not applied: nothing is updated).\n\n"
@@ -217,7 +216,8 @@ with iteration_tab:
                f"identity map are faithful.")
     show_training_curves(card)
 
-with quality_tab:
+def quality_view() -> None:
+    """Each model's measured grades and the shipped model's progress."""
     st.markdown(
         "Does a model *translate*? Keeping the digit is not enough — a model that returns its input keeps every "
         "digit. So each model is graded, per direction, on fresh inputs, by measures that doing nothing fails:\n"
@@ -232,7 +232,8 @@ with quality_tab:
         show_grades(label, loaded[name][2])
     show_progress(card)
 
-with photo_tab:
+def photo_view() -> None:
+    """The authors' photo translators, uploaded by the student."""
     st.markdown(
         "The CycleGAN authors published photo translators (horse ↔ zebra, summer ↔ winter, photo → Monet, …). "
         "Their generator is a ResNet: 9 residual blocks, 64 base channels, reflection padding, instance norm — "
@@ -256,3 +257,13 @@ with photo_tab:
             o2.image(out, caption=f"Translated ({out.shape[1]}×{out.shape[0]})", width="stretch")
     elif net is not None:
         st.success("Weights loaded: the ResNet generator accepted every tensor. Now a photo.")
+
+
+VIEWS = {"Translate a digit": translate_view, "A batch of 8, both models": batch_view,
+         "One training iteration": iteration_view, "How good are they?": quality_view,
+         "Photo models (official checkpoints)": photo_view}
+# only the open tab runs (a click on a tab reruns the page): a click costs one view's networks, not five
+for tab, view in zip(st.tabs(list(VIEWS), key="cyclegan_tab", on_change="rerun"), VIEWS.values()):
+    if tab.open:
+        with tab:
+            view()

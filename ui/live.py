@@ -28,11 +28,12 @@ IMAGE_TICK_SECONDS, IMAGE_TICK_EVERY = 0.4, 0.6
 PLANE_TICK_SECONDS, PLANE_TICK_EVERY = 0.06, 0.2
 # When a class trains at once, ticks come less often, but every training student gets at least one
 # update a second: the server's process spends at most DRAW_SHARE of its time on live redraws (each
-# costs about DRAW_COST_S; bench/profile_interactions.py measures it), the rest is for clicks. The
-# longest gap is under a second because a tick's own latency (its training, queued at a busy worker)
-# adds to it before the next one is asked for.
-MAX_TICK_EVERY = 0.8
-DRAW_COST_S, DRAW_SHARE = 0.02, 0.5
+# costs about DRAW_COST_S of its script thread: 5-9 ms for a 2-D or 1-D tick under a class's load,
+# bench/classroom_load.py --lesson), the rest is for clicks. The timer stops at MAX_TICK_EVERY, half a
+# second, because a tick's own latency (its training, queued at a busy worker: about 0.5 s with 30
+# students on two cores) adds to it before the next one is asked for.
+MAX_TICK_EVERY = 0.5
+DRAW_COST_S, DRAW_SHARE = 0.01, 0.5
 # Training shares what runs it: the worker processes (gan_core.workers), or, without them, at most
 # TRAINING_SHARE of the server's own process, split between the runs that are training right now. A
 # worker is kept WORKER_SHARE busy, not full: the cores also run the server's process, and a worker

@@ -190,6 +190,10 @@ class Client:
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self.scan_element(msg.delta.new_element)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+            tabs = msg.delta.add_block.tab_container  # keyed tabs that rerun on a click are a widget
+            if msg.delta.add_block.WhichOneof("type") == "tab_container" and tabs.id.startswith("$$ID-"):
+                self.widget_ids[tabs.id.rsplit("-", 1)[-1]] = tabs.id
         elif kind == "auto_rerun":
             self.auto_rerun[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         elif kind == "stop_auto_rerun":

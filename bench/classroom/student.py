@@ -23,6 +23,7 @@ MM_SLIDER, CGAN_DIGIT, CGAN_NEW = "mm_mu_g", "cgan_digit", "cgan_new"
 IG_STEP, IG_PHASE, IG_LAYER = "ig_step", "ig_phase", "ig_layer_{}"  # layers: gan_core/families/toy/inside.py
 MC_METHOD = "mc_method"  # its first option is vanilla, the others are cures
 CG_NEW, CG_DIRECTION, CG_MODEL, CG_BATCH = "cyclegan_new", "cyclegan_dir", "cyclegan_model", "cyclegan_batch_dir"
+CG_TAB = "cyclegan_tab"  # lessons/cyclegan.py: only the open tab runs
 STEPS_TO_SCORE_6 = 763  # bench/bench_live_dcgan.py: with the DCGAN page's defaults, score 6.23 first showed at step 763
 
 
@@ -213,25 +214,29 @@ class Student(Client):
         await self.live_lesson(mc, before_start=pick_cure)
 
     async def cyclegan(self) -> None:
-        """Translate digits: a new sample, the other direction, another sample, the other model, the batch of 8
-        the other way (the next visit picks the first options again). There is no live training, and "One
-        training iteration" has no button: its tab is computed on every run of the page, so each click here
-        runs it. Drawing is left out: the canvas (streamlit_drawable_canvas, a custom component) sends the
-        browser's rendered PNG as its value, which a protocol client cannot draw; "A random sample" feeds
-        the same round trip and graders."""
+        """Translate digits: a new sample, the other direction, another sample, the other model; then the tab
+        with a batch of 8, turned the other way; the tab with one training iteration, step by step; back to the
+        first tab (the next visit picks the first options again). There is no live training. Drawing is left
+        out: the canvas (streamlit_drawable_canvas, a custom component) sends the browser's rendered PNG as its
+        value, which a protocol client cannot draw; "A random sample" feeds the same round trip and graders."""
         cg = LESSONS["cyclegan"]
         self.visit += 1
         other = self.visit % 2  # the first visit: each radio's second option
         await self.open(cg)
-        for what, key, index in (("New sample", CG_NEW, None), ("translate the other way", CG_DIRECTION, other),
-                                 ("New sample", CG_NEW, None), ("other model", CG_MODEL, other),
-                                 ("batch of 8, other way", CG_BATCH, other)):
+        for what, key, pick in (("New sample", CG_NEW, None), ("translate the other way", CG_DIRECTION, other),
+                                ("New sample", CG_NEW, None), ("other model", CG_MODEL, other),
+                                ("open the batch tab", CG_TAB, "A batch of 8, both models"),
+                                ("batch of 8, other way", CG_BATCH, other),
+                                ("open one training iteration", CG_TAB, "One training iteration"),
+                                ("back to the first tab", CG_TAB, "Translate a digit")):
             if not self.time_left():
                 return
-            if index is None:
+            if pick is None:
                 await self.press(cg, what, key)
+            elif key == CG_TAB:  # a tab is picked by its label
+                await self.act(cg, what, key, WidgetState(string_value=pick))
             else:
-                await self.choose(cg, what, key, index)
+                await self.choose(cg, what, key, pick)
             if self.blip_due:
                 await self.blip()
 

@@ -113,15 +113,32 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
     return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu().numpy()
 
 
-class DeviceDataset:
-    """A whole image set on one device; `batch(n)` walks a fresh random permutation each epoch."""
+@lru_cache(maxsize=4)
+def shared_mnist(split: str, device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """An MNIST split's images (uint8) and labels on `device`, one copy per process: every trainer of a worker
+    reads the same tensors (a class of 30 DCGANs would otherwise hold 30 copies of 47 MB). Never written to."""
+    images, labels = load_mnist(split)
+    return (torch.from_numpy(np.array(images, dtype=np.uint8)).to(device),
+            torch.from_numpy(np.array(labels, dtype=np.int64)).to(device))
 
-    def __init__(self, images: np.ndarray, labels: np.ndarray | None = None, device: torch.device | str = "cpu",
-                 seed: int = 0, channels_last: bool = False):
+
+def _on(device: torch.device, values, dtype: torch.dtype) -> torch.Tensor:
+    if not isinstance(values, torch.Tensor):
+        values = torch.from_numpy(np.array(values))  # a copy: the caller's array may be read-only
+    return values.to(device, dtype)  # the same tensor when it is already there as `dtype`
+
+
+class DeviceDataset:
+    """A whole image set on one device; `batch(n)` walks a fresh random permutation each epoch. With `rows`, the
+    set is those rows of `images` (a subset that shares the images instead of copying them)."""
+
+    def __init__(self, images, labels=None, device: torch.device | str = "cpu", seed: int = 0,
+                 channels_last: bool = False, rows=None):
         self.device = torch.device(device)
-        self.images = torch.from_numpy(np.array(images, dtype=np.uint8)).to(self.device)  # uint8, (n, 28, 28)
-        self.labels = None if labels is None else torch.from_numpy(np.array(labels, dtype=np.int64)).to(self.device)
-        self.n = len(self.images)
+        self.images = _on(self.device, images, torch.uint8)
+        self.labels = None if labels is None else _on(self.device, labels, torch.int64)
+        self.rows = None if rows is None else torch.as_tensor(np.asarray(rows), dtype=torch.int64).to(self.device)
+        self.n = len(self.images) if self.rows is None else len(self.rows)
         self.channels_last = channels_last
         self.gen = torch.Generator(device=self.device).manual_seed(seed)
         self.epoch = 0
@@ -129,9 +146,14 @@ class DeviceDataset:
         self._pos = 0
 
     @classmethod
-    def mnist(cls, split: str = "train", device: torch.device | str = "cpu", seed: int = 0, **kw) -> "DeviceDataset":
-        images, labels = load_mnist(split)
-        return cls(images, labels, device, seed, **kw)
+    def mnist(cls, split: str = "train", device: torch.device | str = "cpu", seed: int = 0, labelled: bool = True,
+              **kw) -> "DeviceDataset":
+        images, labels = shared_mnist(split, str(torch.device(device)))
+        return cls(images, labels if labelled else None, device, seed, **kw)
+
+    def images_at(self, positions: torch.Tensor) -> torch.Tensor:
+        """The uint8 images at these positions of the set."""
+        return self.images[positions if self.rows is None else self.rows[positions]]
 
     @property
     def epoch_progress(self) -> float:
@@ -152,6 +174,8 @@ class DeviceDataset:
     def batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(images float (n, 1, 28, 28) in [-1, 1], labels or None)."""
         idx = self._indices(n)
+        if self.rows is not None:
+            idx = self.rows[idx]
         x = to_float(self.images[idx])
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)

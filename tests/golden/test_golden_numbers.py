@@ -11,8 +11,10 @@ from tests.golden import numbers
 
 @pytest.mark.parametrize("section", sorted(numbers.SECTIONS))
 def test_golden_numbers_reproduce(section):
-    expected = json.loads(numbers.GOLDEN.read_text())[section]
+    expected, *other_cpus = numbers.recordings(section)
     actual = json.loads(json.dumps(numbers.SECTIONS[section]()))  # as stored: tuples become lists
+    if any(not numbers.differences(other, actual, section) for other in other_cpus):
+        return  # this CPU's floats, recorded (numbers.py: "Other CPUs")
     assert not numbers.differences(expected, actual, section)
 
 

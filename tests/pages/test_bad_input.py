@@ -137,6 +137,8 @@ def test_pickled_pth_is_refused_and_nothing_is_executed(cyclegan_upload, tmp_pat
     buf = io.BytesIO()
     torch.save({"model.1.weight": MakesMarker(marker)}, buf)
     at = cyclegan_upload
+    at.session_state["cyclegan_tab"] = "Photo models (official checkpoints)"  # only the open tab runs
+    at.run()
     at.file_uploader(key="cyclegan_weights").upload("latest_net_G.pth", buf.getvalue()).run()
     assert not at.exception
     assert any("Refused" in e.value and "Nothing from it was executed" in e.value for e in at.error)
@@ -149,6 +151,8 @@ def test_safetensors_of_the_wrong_shape_are_refused_with_the_mismatch(cyclegan_u
     tensors = {k: v.clone() for k, v in ResnetGenerator().state_dict().items()}
     tensors["model.1.weight"] = torch.zeros(32, 3, 7, 7)  # ngf 32 instead of 64
     at = cyclegan_upload
+    at.session_state["cyclegan_tab"] = "Photo models (official checkpoints)"  # only the open tab runs
+    at.run()
     at.file_uploader(key="cyclegan_weights").upload("horse2zebra.safetensors", save(tensors)).run()
     assert not at.exception
     errors = [e.value for e in at.error]

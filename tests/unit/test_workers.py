@@ -71,6 +71,18 @@ def test_a_killed_worker_raises_at_once_and_is_replaced():
         p.close()
 
 
+def test_a_new_trainer_goes_to_the_worker_with_the_fewest_runs_that_train():
+    p = TrainerPool(2)
+    try:
+        training, idle = p.host(DistributionTrainer, FAST), p.host(DistributionTrainer, FAST)  # one on each
+        assert training.pid != idle.pid
+        training.train_for(0.01)
+        later = [p.host(DistributionTrainer, FAST) for _ in range(2)]  # an idle handle (a tab left open) costs nothing
+        assert [t.pid for t in later] == [idle.pid, idle.pid]
+    finally:
+        p.close()
+
+
 def test_students_training_together_are_batched_and_a_step_on_the_side_releases_them(pool):
     from gan_core.families.toy import playground as pg
     from gan_core.families.toy.inside import InsideTrainer

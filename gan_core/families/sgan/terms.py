@@ -67,7 +67,7 @@ class FeatureMatching(Trick):
         data = trainer.data
         idx = torch.randint(0, data.n, (trainer.config.batch_size,), generator=trainer.torch_gen, device=data.device)
         with torch.no_grad():
-            real_mean = trainer.D.features(to_float(data.images[idx])).mean(0)
+            real_mean = trainer.D.features(to_float(data.images_at(idx))).mean(0)
         return (self._fake_features.mean(0) - real_mean).pow(2).mean()
 
 

@@ -53,7 +53,7 @@ class SGANTrainer(ImageGANTrainer):
         config.validate()
         images, labels = load_mnist("train")
         self.split = subset.split(config.labels_per_class, config.label_seed, config.val_size)
-        unlabelled = DeviceDataset(images[self.split.unlabelled], None, device, seed=config.seed)
+        unlabelled = DeviceDataset.mnist("train", device, config.seed, labelled=False, rows=self.split.unlabelled)
         super().__init__(config, device, unlabelled)
         lab_x, lab_y = images[self.split.labelled], labels[self.split.labelled]
         self.supervised = SupervisedTerm(LabelledStream(lab_x, lab_y, self.device, config.seed + 3, config.shift),

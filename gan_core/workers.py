@@ -4,8 +4,9 @@ A Streamlit server runs every student's script in one Python process. Trainers t
 its interpreter with every redraw and click. A `TrainerPool` starts one worker process per core
 (spawned, one torch thread each); `pool.host(factory, settings)` builds `factory(settings)` in the least
 busy worker (the fewest runs that trained lately) and returns a `RemoteTrainer`, a handle with the trainer's
-calls that pages use (`train_for`, `step`, `snapshot`, ...). Snapshots come back as plain data (pickled dataclasses), and a
-trainer's `constants()` (what never changes, e.g. the plane's range) are read once, as attributes.
+calls that pages use (`train_for`, `step`, `snapshot`, ...). Snapshots come back as plain data (pickled
+dataclasses), and a trainer's `constants()` (what never changes, e.g. the plane's range) are read once, as
+attributes.
 
 A worker serves one request at a time, in the order they come: the trainers it hosts share it fairly.
 Students who train the same network at the same time are batched (core/batcher.py): one student's

@@ -178,7 +178,7 @@ def draw(snap) -> None:
         st.markdown("**Real MNIST digits**")
         st.image(real_grid(), width=300, clamp=True)
     with right:
-        st.markdown(f"**G's progression — the same 64 noise vectors, step {snap.step:,}**")
+        st.markdown(f"**G's progression — the same 64 noise vectors, step {snap.grid_step:,}**")
         st.image(plots.inline_png(snap.grid), width=300)
     h = snap.history
     c1, c2 = st.columns(2)

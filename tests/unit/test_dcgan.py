@@ -317,3 +317,22 @@ def test_adams_betas_reach_both_optimisers_and_bad_ones_are_refused():
     for bad in (dict(beta1=1.0), dict(beta2=-0.1)):
         with pytest.raises(ValueError, match="beta"):
             DCGANConfig(network="tiny", **bad).validate()
+
+
+def test_a_live_tick_in_a_busy_class_keeps_the_last_grid_until_the_run_trained_more(monkeypatch):
+    from gan_core.families.dcgan import trainer as module
+
+    trainer = ImageGANTrainer(DCGANConfig(network="tiny", batch_size=16, seed=1))
+    monkeypatch.setattr(module, "LIVE_GRID_TRAINED_S", 1e9)  # nothing trains that long: every tick holds the grid
+    first = trainer.train_for(0.0)  # one iteration; no grid yet, so it is drawn
+    sliver = trainer.train_for(0.0)
+    assert (first.step, first.grid_step, sliver.step, sliver.grid_step) == (1, 1, 2, 1)
+    assert np.array_equal(sliver.grid, first.grid)
+    monkeypatch.setattr(module, "LIVE_GRID_EVERY_S", 0.0)  # ... unless the wall clock says it is old
+    assert trainer.train_for(0.0).grid_step == 3
+    monkeypatch.setattr(module, "LIVE_GRID_EVERY_S", 1e9)
+    monkeypatch.setattr(module, "LIVE_GRID_TRAINED_S", 0.0)  # the run trained enough since the last grid
+    redrawn = trainer.train_for(0.0)
+    assert redrawn.grid_step == redrawn.step == 4 and not np.array_equal(redrawn.grid, first.grid)
+    monkeypatch.setattr(module, "LIVE_GRID_TRAINED_S", 1e9)
+    assert trainer.step(1).grid_step == 5  # explicit steps always redraw

@@ -64,13 +64,16 @@ class Batcher:
 
     def train_for(self, run_id: int, seconds: float) -> Any:
         """Train the asker's group for up to `seconds` while it has credit (the asker alone for `seconds` if it
-        cannot be batched); the asker's snapshot."""
+        cannot be batched or nobody else trains now); the asker's snapshot."""
         trainer, key, now = self.trainers[run_id], self.keys[run_id], time.monotonic()
         self.asked[run_id] = now
         if key is None or trainer.status == "diverged":
             return trainer.train_for(seconds)
         members = tuple(sorted(i for i, k in self.keys.items() if k == key and now - self.asked.get(i, -math.inf)
                                < ACTIVE_S and self.trainers[i].status != "diverged"))
+        if len(members) == 1:  # a class of one trains faster on its own (bench/bench_batched_class.py)
+            self._leave(run_id)
+            return trainer.train_for(seconds)
         credit = min(self.credit.get(key, 0.0) + seconds, MAX_CREDIT_ASKS * seconds)
         if credit > 0:
             start = time.perf_counter()

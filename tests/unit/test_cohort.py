@@ -128,8 +128,10 @@ def test_a_group_trains_no_longer_than_its_students_ask():
     seed_paper = PRESETS_1D["Seed paper"].config  # 40 updates an iteration: far longer than a 1 ms ask
     for i in range(3):
         hosted.add(i, DistributionTrainer(replace(seed_paper, seed=i)))
-    assert hosted.train_for(0, 1e-3).step == 1  # at least one iteration, for the whole group
-    assert hosted.cohort_sizes() == [1]
-    later = [hosted.train_for(i % 3, 1e-3) for i in range(1, 6)]  # the group owes the time: no training
-    assert [s.step for s in later] == [0, 0, 1, 0, 0]  # students 1 and 2 join; student 0 trained earlier
-    assert hosted.cohort_sizes() == [1]  # no training, so no cohort rebuilt for the new members yet
+    assert hosted.train_for(0, 1e-3).step == 1  # alone: at least one iteration, on its own
+    assert hosted.cohort_sizes() == []
+    assert hosted.train_for(1, 1e-3).step == 1  # student 1 joins: one iteration of the pair, longer than asked
+    assert hosted.cohort_sizes() == [2]
+    later = [hosted.train_for(i, 1e-3) for i in (2, 0, 1, 2)]  # the group owes the time: no training
+    assert [s.step for s in later] == [0, 2, 1, 0]
+    assert hosted.cohort_sizes() == [2]  # no training, so no cohort rebuilt for student 2 yet

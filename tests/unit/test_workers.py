@@ -90,13 +90,14 @@ def test_students_training_together_are_batched_and_a_step_on_the_side_releases_
     config = pg.make_config(pg.defaults())
     first, second = pool.host(InsideTrainer, config), pool.host(InsideTrainer, replace(config, seed=1))
     assert first.lo < first.hi and first.mode_centres.shape[1:] == (2,)  # constants, read once
-    alone = second.train_for(0.02)  # nobody else trains yet: a cohort of one
+    alone = second.train_for(0.02)  # nobody else trains yet: on its own
+    assert [] in pool.cohorts()
     first.train_for(0.02)  # asked within ACTIVE_S of the other: both train in one step
     assert [2] in pool.cohorts()
     assert second.snapshot().step > alone.step  # it trained on its classmate's tick
     paused = second.snapshot()  # a pause: it leaves the group, which trains on without it
     first.train_for(0.02)
-    assert [1] in pool.cohorts() and second.snapshot().step == paused.step
+    assert [] in pool.cohorts() and second.snapshot().step == paused.step  # first trains on its own
     second.train_for(0.02)  # ticking again: back in
     first.train_for(0.02)
     assert [2] in pool.cohorts()

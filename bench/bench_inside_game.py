@@ -104,15 +104,16 @@ def in_browser(seconds: float, shape: str, noise_dim: int) -> None:
             page.screenshot(path=str(logs / "bench_inside_game.png"), full_page=True)
             page.get_by_role("button", name="Pause", exact=True).click()  # a still plane to photograph
             time.sleep(2)
-            page.locator('[data-testid="stPlotlyChart"]').first.screenshot(path=str(logs / "bench_inside_game_plane.png"))
+            plane = page.locator('[data-testid="stPlotlyChart"]').first
+            plane.screenshot(path=str(logs / "bench_inside_game_plane.png"))
             browser.close()
     finally:
         server.stop(grace=15)
     sizes = frames[sent_before:]
     print(f"headless Chromium, every layer on, {seconds:g} s after Play's first 3 s: {len(stamps)} redraws "
           f"-> {len(stamps) / seconds:.1f} redraws/s; websocket frames received {len(sizes)}, "
-          f"{sum(sizes) / max(1, len(stamps)) / 1024:.0f} KB per redraw (screenshots: logs/bench_inside_game.png, the plane: "
-          f"logs/bench_inside_game_plane.png)")
+          f"{sum(sizes) / max(1, len(stamps)) / 1024:.0f} KB per redraw (screenshots: logs/bench_inside_game.png, "
+          f"the plane: logs/bench_inside_game_plane.png)")
 
 
 def main() -> None:

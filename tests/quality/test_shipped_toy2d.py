@@ -34,8 +34,10 @@ def test_the_card_says_how_the_cli_made_it_and_its_numbers_reproduce(shape):
     assert card.config == {k: preset[k] for k in card.config} and card.status != "diverged"
     # settings added after the game was trained (e.g. r1_gamma) are off in its preset, as they were in its run
     assert all(preset[k] == defaults[k] for k in preset.keys() - card.config.keys())
+    # to 1e-3: another CPU's floats move a sample or two of 10,000 across a histogram cell's edge (the circle's KL
+    # read 0.393802 on an AMD EPYC with AVX-512 against the card's 0.393887)
     assert family.evaluate(nets, card.config, card.metrics["n_samples"], card.metrics["sample_seed"]) \
-        == pytest.approx(card.metrics)
+        == pytest.approx(card.metrics, rel=1e-3)
     assert checkpoints.paths(path(shape))[0].stat().st_size < 1e6
 
 

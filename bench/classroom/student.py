@@ -15,6 +15,7 @@ import websockets
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from classroom.client import TIMEOUT_S, Client, Results, TrainingVisit
+from gan_core.challenges import STEPS_TO_SCORE_6  # measured by bench/bench_live_dcgan.py
 
 # The pages (their url paths) and widget keys a student uses; a key that is missing from its page
 # is reported as an error, so the benchmark notices when a lesson renames a widget.
@@ -24,7 +25,6 @@ IG_STEP, IG_PHASE, IG_LAYER = "ig_step", "ig_phase", "ig_layer_{}"  # layers: ga
 MC_METHOD = "mc_method"  # its first option is vanilla, the others are cures
 CG_NEW, CG_DIRECTION, CG_MODEL, CG_BATCH = "cyclegan_new", "cyclegan_dir", "cyclegan_model", "cyclegan_batch_dir"
 CG_TAB = "cyclegan_tab"  # lessons/cyclegan.py: only the open tab runs
-STEPS_TO_SCORE_6 = 763  # bench/bench_live_dcgan.py: with the DCGAN page's defaults, score 6.23 first showed at step 763
 
 
 @dataclass(frozen=True)

@@ -62,12 +62,12 @@ def _value_at_equilibrium(game, answer, goal) -> Verdict:
 
 
 def _every_mode(snap, config, goal) -> Verdict:
+    if config.target != goal["target"] or config.target_params:
+        return Verdict(False, {}, snap.step, "other_data")
     measures = {"modes_captured": float(snap.modes_captured), "hq_fraction": snap.hq_fraction,
                 "steps": float(snap.step)}
     if snap.diverged:
         return Verdict(False, measures, snap.step, "diverged")
-    if config.target != goal["target"] or config.target_params:
-        return Verdict(False, measures, snap.step, "other_data")
     done = (snap.modes_captured >= goal["modes"] and snap.hq_fraction >= goal["hq_at_least"]
             and 0 < snap.step <= goal["steps_at_most"])
     return Verdict(done, measures, snap.step)

@@ -14,7 +14,7 @@ from gan_core.families.registry import live_trainer
 from gan_core.io import checkpoints, paths
 from gan_core.io.cards import ModelCard
 from gan_core.io.images import tile
-from ui import plots
+from ui import challenge_panel, plots
 from ui.live import (
     IMAGE_TICK_EVERY,
     IMAGE_TICK_SECONDS,
@@ -206,6 +206,7 @@ def draw(snap) -> None:
                         key=f"{KEY}_hist", width="stretch")
         c2.plotly_chart(plots.metric_curve(snap.metrics_history, "mnist_score", "MNIST score", ceiling=10),
                         key=f"{KEY}_score_curve", width="stretch")
+    challenge_panel.panel("dcgan_mnist", snap, run.trainer.config)
 
 
 live_view(KEY, run, draw, seconds=IMAGE_TICK_SECONDS, every=IMAGE_TICK_EVERY)

@@ -9,7 +9,7 @@ from gan_core.families.toy.config import PRESETS_1D, DistributionConfig
 from gan_core.families.toy.networks import ACTIVATIONS
 from gan_core.families.toy.trainer import DistributionTrainer
 from gan_core.losses import LOSSES
-from ui import live
+from ui import challenge_panel, live
 from ui.plots import curves, histograms
 from ui.words import LOSS_TITLES
 
@@ -121,6 +121,7 @@ def draw(snap) -> None:
     c1.plotly_chart(curves(snap.history, {"d_loss": "D loss", "g_loss": "G loss"}, "Losses"), key="g1_chart_loss")
     c2.plotly_chart(curves(snap.history, {"d_real": "D(x)", "d_fake": "D(G(z))"}, "Scores"), key="g1_chart_scores")
     c3.plotly_chart(curves(snap.w1_history, {"w1": "W1"}, "W1 to the target"), key="g1_chart_w1")
+    challenge_panel.panel("gaussian_gan", snap, run.settings)
 
 
 live.live_view(RUN_KEY, run, draw)

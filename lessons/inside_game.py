@@ -13,8 +13,8 @@ from gan_core.families.toy.slow_motion import SlowMotion
 from gan_core.io import checkpoints, paths
 from gan_core.io.cards import ModelCard
 from gan_core.losses import LOSSES
+from ui import challenge_panel, live, words
 from ui import inside_views as views
-from ui import live, words
 from ui.overview import overview_svg
 from ui.resources import training_device
 
@@ -220,6 +220,7 @@ def draw(snap) -> None:
         if snap.n_modes:
             m3.metric("Modes captured", f"{snap.modes_captured} / {snap.n_modes}")
     st.plotly_chart(views.metrics_figure(snap.history, snap.js_floor), key=k("metrics"))
+    challenge_panel.panel("inside_game", snap, trainer.config)
 
 
 live.live_view(RUN_KEY, run, draw, seconds=live.PLANE_TICK_SECONDS, every=live.PLANE_TICK_EVERY)

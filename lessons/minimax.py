@@ -3,8 +3,10 @@ import numpy as np
 import streamlit as st
 
 from gan_core import theory
+from ui import challenge_panel
 from ui.chart import Chart
 from ui.plots import DISC, FAKE, REAL, layout
+from ui.words import MINIMAX_WHY
 
 st.title("The minimax game")
 st.markdown(
@@ -49,6 +51,9 @@ c1.metric("V(D*, G)", f"{game['value']:.4f}")
 c2.metric("JSD(p_data ‖ p_g)", f"{game['jsd']:.4f}", help="natural log: between 0 and log 2 ≈ 0.6931")
 c3.metric("−log 4 + 2·JSD", f"{-theory.LOG4 + 2 * game['jsd']:.4f}", help="equals V(D*, G): the identity above")
 c4.metric("floor −log 4", f"{-theory.LOG4:.4f}", help="reached only when p_g = p_data")
+why = st.radio("Challenge question: once V(D*, G) sits at −log 4, why is D* = ½ there?", list(MINIMAX_WHY),
+               format_func=MINIMAX_WHY.get, index=None, key="mm_why")
+challenge_panel.panel("minimax", game, why)
 
 st.markdown(
     "**The equilibrium story.** (a) Near convergence D is only partly right. (b) Trained to the optimum "

@@ -4,7 +4,7 @@ from functools import partial
 import streamlit as st
 
 from gan_core.families.toy import mode_collapse as mc
-from ui import inside_views, plots
+from ui import challenge_panel, inside_views, plots
 from ui.live import controls, following_run, hosted, live_view, show_status
 from ui.resources import training_device
 from ui.words import LAYER_TITLES, MODE_COLLAPSE_METHODS, MODE_COLLAPSE_TARGETS
@@ -116,6 +116,8 @@ def draw_factory(key: str, title: str, run):
         else:
             st.plotly_chart(plots.histograms(snap, title), key=f"{key}_hist", width="stretch")
         st.plotly_chart(plots.modes_over_time(snap.history, n), key=f"{key}_modes", width="stretch")
+        if key == "mc_single":
+            challenge_panel.panel("mode_collapse", snap, run.trainer.config)
     return draw
 
 

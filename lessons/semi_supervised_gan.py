@@ -12,7 +12,7 @@ from gan_core.families.sgan.presets import PRESETS
 from gan_core.io import checkpoints, paths
 from gan_core.io.cards import ModelCard
 from gan_core.io.images import tile
-from ui import plots, sgan_views
+from ui import challenge_panel, plots, sgan_views
 from ui.live import (
     IMAGE_TICK_EVERY,
     IMAGE_TICK_SECONDS,
@@ -145,6 +145,7 @@ def draw(snap) -> None:
                                                 "baseline_loss": "baseline: cross-entropy", "d_loss": "SGAN: D loss",
                                                 "g_loss": "SGAN: G loss"}, "Losses"),
                     key=f"{KEY}_loss", width="stretch")
+    challenge_panel.panel("semi_supervised_gan", snap, run.trainer.config)
 
 
 live_view(KEY, run, draw, seconds=IMAGE_TICK_SECONDS, every=IMAGE_TICK_EVERY)

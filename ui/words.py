@@ -143,3 +143,69 @@ SGAN_NETWORKS = {
     "mlp": "Salimans et al.'s MLPs: D 784-1000-500-250-250-250-10, G 100-500-500-784",
     "mlp_small": "smaller MLPs for live training: D 784-500-250-250-10, G 100-256-256-784",
 }
+
+
+# --- challenges (gan_core/challenges.py): title, the task, and the names of the measures the engine reports ----
+CHALLENGE_WORDS = {
+    "gaussian_gan.seed_paper_fit": (
+        "Fit the seminar's network",
+        "With the **Seed paper** preset, reach a generated mean and std within 0.05 of N(4, 1.25) and W1 < 0.05, "
+        "changing only k (D steps), the learning rates and D's input.",
+        {"mean_error": "|mean − 4|", "std_error": "|std − 1.25|", "w1": "W1"}),
+    "minimax.value_at_equilibrium": (
+        "Find the equilibrium",
+        "Move G until V(D*, G) is within 0.01 of −log 4, then say why D* = ½ there.",
+        {"value_gap": "|V(D*, G) + log 4|", "answered": "answered right"}),
+    "mode_collapse.every_mode": (
+        "Catch all eight",
+        "On the ring, capture 8/8 modes with at least 80% high-quality samples within 3,000 steps, with a cure of "
+        "your choice.",
+        {"modes_captured": "modes captured", "hq_fraction": "high-quality samples", "steps": "steps"}),
+    "inside_game.default_fails": (
+        "Break the default GAN",
+        "Draw a distribution that the default settings fail on: JS > 0.3 after 2,000 steps.",
+        {"js": "JS divergence", "steps": "steps"}),
+    "inside_game.fit_the_drawing": (
+        "Then fit it",
+        "Find settings that fit your drawing: JS < 0.1.",
+        {"js": "JS divergence", "steps": "steps"}),
+    "dcgan_mnist.score_6": (
+        "Digits that count",
+        "Train until the page measures an MNIST score of 6.",
+        {"mnist_score": "score measured", "steps": "at step"}),
+    "dcgan_mnist.score_6_sooner": (
+        "Faster than the default",
+        "Reach score 6 in fewer steps than the page's defaults need (763).",
+        {"mnist_score": "score measured", "steps": "at step"}),
+    "semi_supervised_gan.twenty_labels": (
+        "Twenty labels",
+        "With 20 labels (2 per class), beat the supervised baseline by at least 15 points of test accuracy.",
+        {"sgan_test": "SGAN, test", "baseline_test": "baseline, test", "lead": "lead"}),
+}
+CHALLENGE_REASONS = {
+    "setting_changed": "This run changed a setting the challenge keeps fixed: Reset with the allowed changes only.",
+    "diverged": "This run diverged: Reset and try gentler settings.",
+    "other_data": "This challenge is on the ring of eight: pick it as the real data.",
+    "not_a_drawing": "This challenge is on your own drawing: draw the real data first.",
+    "other_labels": "This challenge uses 20 labels: set 2 labels per class.",
+}
+MINIMAX_WHY = {  # the minimax challenge's question: why D* = 1/2 at the equilibrium
+    "p_g_equals_p_data": "p_g = p_data, so D*(x) = p_data / (p_data + p_g) = ½ everywhere",
+    "d_is_untrained": "D has not been trained yet",
+    "loss_is_zero": "the generator's loss is zero there",
+}
+BOARD_REFUSALS = {  # class_board/store.py's Refused codes
+    "nickname_empty": "Type a nickname.",
+    "nickname_too_long": "A nickname has at most 20 characters.",
+    "nickname_characters": "A nickname may hold letters, digits, spaces, '-', '_' and '.', nothing else.",
+    "class_code": "A class code is 3 to 12 letters or digits: ask your teacher for it.",
+    "unknown_student": "This seat is no longer on the board (the class was reset): join again.",
+    "not_done": "The engine has not confirmed this challenge.",
+    "state": "Unknown run state.",
+}
+GATE_WORDS = {  # class_board/teacher.py's answers
+    "disabled": "The teacher's board is off on this server: start it with GAN_TEACHER_CODE set to a code of your "
+                "choice.",
+    "wrong": "That is not the teacher code.",
+    "locked": "Too many wrong codes: wait a minute and try again.",
+}

@@ -23,7 +23,8 @@ def test_page_renders_with_scatter_and_metrics(app_page):
     assert at.title[0].value == "Mode collapse and its cures"
     assert steps_shown(at) == [0]
     labels = [m.label for m in at.metric]
-    assert labels == ["Modes captured", "High quality", "Reverse KL"]
+    assert labels[:3] == ["Modes captured", "High quality", "Reverse KL"]  # then the challenge's measures
+    assert labels[3:] == ["modes captured", "high-quality samples", "steps"]
     assert at.metric[0].value.endswith("/ 8")  # the ring is the default target
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     assert len(specs) == 2 and "mode centres" in specs[0] and "modes captured" in specs[1]

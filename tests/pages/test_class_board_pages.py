@@ -58,3 +58,21 @@ def test_no_teacher_code_no_teacher_page(app_page, monkeypatch):
     else:
         opened = any(t.value == "Teacher's board" for t in at.title)
     assert not opened
+
+
+def test_a_student_who_reconnects_with_the_link_keeps_the_seat(app_page, classroom):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    first = join(app_page("lessons/home.py"), "ab12", "Ada")
+    token = first.session_state["class_seat"]["token"]
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)  # a new browser session, the same link
+    again.query_params["seat"] = token
+    again.run()
+    assert again.session_state["class_seat"] == {"class": "AB12", "nickname": "Ada", "token": token}
+    assert any("as **Ada**" in c.value for c in again.caption)
+    stranger = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    stranger.query_params["seat"] = "not-a-token"
+    stranger.run()
+    assert "class_seat" not in stranger.session_state  # an unknown seat is just not joined

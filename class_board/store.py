@@ -41,6 +41,11 @@ students = sa.Table(
     sa.Column("measure", sa.Float, nullable=True),  # the lesson's main measure
     sa.Column("updated", sa.Float, nullable=False),
 )
+classes = sa.Table(  # what the teacher chose to show the class
+    "classes", metadata,
+    sa.Column("class_code", sa.String(12), primary_key=True),
+    sa.Column("show_results", sa.Boolean, nullable=False, default=False),
+)
 completions = sa.Table(
     "completions", metadata,
     sa.Column("class_code", sa.String(12), primary_key=True),
@@ -178,9 +183,22 @@ class Store:
         """The class's steps to the goal, without names: what students may see of each other."""
         return [r["step"] for r in self.results(class_code, challenge)]
 
+    def show_results(self, class_code: str, show: bool) -> None:
+        """The teacher's switch: whether students see the class's anonymous steps-to-goal (steps_to_goal)."""
+        code = check_class_code(class_code)
+        with self.engine.begin() as db:
+            if db.execute(classes.update().where(classes.c.class_code == code).values(show_results=show)).rowcount == 0:
+                db.execute(classes.insert().values(class_code=code, show_results=show))
+
+    def shows_results(self, class_code: str) -> bool:
+        code = check_class_code(class_code)
+        with self.engine.connect() as db:
+            return bool(db.execute(sa.select(classes.c.show_results).where(classes.c.class_code == code)).scalar())
+
     def reset(self, class_code: str) -> None:
         code = check_class_code(class_code)
         with self.engine.begin() as db:
+            db.execute(classes.delete().where(classes.c.class_code == code))
             db.execute(completions.delete().where(completions.c.class_code == code))
             db.execute(students.delete().where(students.c.class_code == code))
 

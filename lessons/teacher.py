@@ -54,6 +54,10 @@ def live_board() -> None:
 
 
 live_board()
+shown = st.toggle("Show the class results to students", value=store().shows_results(class_code), key="teacher_show",
+                  help="Each student then sees, under each challenge, how many steps the class needed: no names.")
+if shown != store().shows_results(class_code):
+    store().show_results(class_code, shown)
 c1, c2 = st.columns(2)
 c1.download_button("Export the board (CSV)", store().csv(class_code), file_name=f"class_{class_code.upper()}.csv",
                    mime="text/csv", key="teacher_csv", icon=":material/download:")

@@ -47,7 +47,11 @@ def panel(lesson: str, run: Any, settings: Any = None) -> None:
                 column.metric(names.get(name, name), _shown(name, value))
             if challenge.key in done:
                 st.success(f"Done, at step {done[challenge.key]['step']:,}.", icon=":material/check_circle:")
-            elif verdict.reason:
+            steps = class_session.class_results(challenge.key)
+            if steps:
+                st.caption(f"Your class: {len(steps)} finished; steps to the goal: fastest {min(steps):,}, median "
+                           f"{sorted(steps)[len(steps) // 2]:,}, slowest {max(steps):,}.")
+            if verdict.reason and challenge.key not in done:
                 st.caption(CHALLENGE_REASONS.get(verdict.reason, verdict.reason))
     class_session.report(lesson, _state(run, lesson, done), getattr(run, "step", 0),
                          next(iter(verdicts[0].measures.values()), None) if verdicts else None)

@@ -3,6 +3,7 @@ in the session and in the link (`?seat=`), so a student who reconnects keeps the
 challenges written through the seat's token."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
@@ -48,6 +49,23 @@ def sidebar() -> None:
                         st.session_state[SEAT] = {"class": code.strip().upper(), "nickname": nickname, "token": token}
                         st.query_params["seat"] = token
                         st.rerun()
+
+
+RESULTS_EVERY_S = 5.0  # a seat rereads the class's results at most this often (a live tick draws the panel)
+
+
+def class_results(challenge: str) -> list[int] | None:
+    """The class's steps to this challenge's goal, without names, when the teacher chose to show them."""
+    mine = seat()
+    if not mine:
+        return None
+    cache = st.session_state.setdefault("class_results", {})
+    when, steps = cache.get(challenge, (-RESULTS_EVERY_S, None))
+    if time.monotonic() - when >= RESULTS_EVERY_S:
+        shown = store().shows_results(mine["class"])
+        steps = store().steps_to_goal(mine["class"], challenge) if shown else None
+        cache[challenge] = (time.monotonic(), steps)
+    return steps
 
 
 def report(lesson: str, state: str, step: int, measure: float | None) -> None:

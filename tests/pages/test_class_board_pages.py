@@ -21,7 +21,8 @@ def join(at, code: str, name: str):
     return at
 
 
-def test_two_students_and_the_teacher(app_page, classroom):
+def test_two_students_and_the_teacher(app_page, classroom, monkeypatch):
+    monkeypatch.setattr(class_session, "RESULTS_EVERY_S", 0.0)  # every rerun reads what the teacher shows
     ada = join(app_page("lessons/minimax.py"), "ab12", "Ada")
     assert not ada.exception and ada.session_state["class_seat"]["nickname"] == "Ada"
     assert ada.query_params["seat"] == ada.session_state["class_seat"]["token"]  # a reconnect keeps the seat
@@ -41,6 +42,12 @@ def test_two_students_and_the_teacher(app_page, classroom):
     board = teacher.dataframe[0].value
     assert list(board["nickname"]) == ["Ada", "Ada-2"] and list(board["challenges done"]) == [1, 0]
     assert list(teacher.dataframe[1].value["nickname"]) == ["Ada"]  # who finished the minimax challenge
+    bob.run()
+    assert not any(c.value.startswith("Your class:") for c in bob.caption)  # nothing shown until the teacher says
+    teacher.toggle(key="teacher_show").set_value(True).run()
+    bob.run()
+    assert any(c.value.startswith("Your class: 1 finished") for c in bob.caption)  # steps, no names
+    assert not any("Ada" in c.value for c in bob.caption if c.value.startswith("Your class"))
 
 
 def test_a_nickname_with_markup_is_refused_with_a_reason(app_page, classroom):

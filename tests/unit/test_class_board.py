@@ -96,6 +96,10 @@ def test_a_challenge_is_recorded_only_with_the_engines_verdict_and_the_first_sta
 
 
 def test_the_board_exports_as_csv_and_a_reset_empties_only_its_class(db):
+    assert not db.shows_results("ab12")  # students see nothing of each other until the teacher says so
+    db.show_results("ab12", True)
+    db.show_results("ab12", True)  # twice: still one row
+    assert db.shows_results("ab12") and not db.shows_results("cd34")
     _, ada = db.join("ab12", "Ada")
     db.join("cd34", "Cy")
     db.complete(ada, VALUE.key, DONE, {})
@@ -104,6 +108,7 @@ def test_the_board_exports_as_csv_and_a_reset_empties_only_its_class(db):
     assert rows[1] == ["Ada", "", "idle", "0", "", VALUE.key]
     db.reset("ab12")
     assert db.board("ab12") == [] and [r["nickname"] for r in db.board("cd34")] == ["Cy"]
+    assert not db.shows_results("ab12")
 
 
 def test_a_finished_challenge_survives_a_killed_process_and_the_student_rejoins(board_url):

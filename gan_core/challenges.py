@@ -56,7 +56,9 @@ def _seed_paper_fit(snap, config, goal) -> Verdict:
 
 
 def _value_at_equilibrium(game, answer, goal) -> Verdict:
-    gap = abs(game["value"] + math.log(4.0))
+    from gan_core.theory import LOG4
+
+    gap = abs(game["value"] + LOG4)
     moved = gap <= goal["value_within"]
     return Verdict(moved and answer == goal["answer"], {"value_gap": gap, "answered": float(answer == goal["answer"])})
 

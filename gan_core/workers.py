@@ -30,9 +30,9 @@ from typing import Any, Callable
 ENV_VAR = "GAN_WORKERS"  # worker processes; 0 trains in the app's own process
 TRAINING_CALLS = frozenset({"train_for", "step", "train_steps"})  # a run that asked one lately is busy
 BUSY_S = 10.0  # ... for this long: a new trainer goes to the worker with the fewest busy runs
-REMOTE_CALLS = frozenset({"train_for", "step", "train_steps", "snapshot", "learned_map", "generator_curve",
-                          "step_part", "layers", "slow_half", "surface", "state_dict", "load_state_dict",
-                          "evaluate_live", "doubt_report", "checkpoint_bytes", "sample_images", "two_heads_example"})
+REMOTE_CALLS = TRAINING_CALLS | frozenset({
+    "snapshot", "learned_map", "generator_curve", "step_part", "layers", "slow_half", "surface", "state_dict",
+    "load_state_dict", "evaluate_live", "doubt_report", "checkpoint_bytes", "sample_images", "two_heads_example"})
 
 
 class WorkerLost(RuntimeError):

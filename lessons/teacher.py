@@ -1,7 +1,7 @@
 """The teacher's board: every student of a class, live, and who finished which challenge (GAN_TEACHER_CODE)."""
 import streamlit as st
 
-from class_board.store import Refused
+from class_board.store import Refused, check_class_code
 from class_board.teacher import TeacherGate
 from gan_core.challenges import CHALLENGES
 from ui.class_session import store
@@ -29,7 +29,7 @@ class_code = st.text_input("Class code", key="teacher_class", max_chars=12,
 if not class_code:
     st.stop()
 try:
-    rows = store().board(class_code)
+    check_class_code(class_code)
 except Refused as exc:
     st.error(BOARD_REFUSALS.get(str(exc), str(exc)), icon=":material/block:")
     st.stop()
@@ -54,9 +54,10 @@ def live_board() -> None:
 
 
 live_board()
-shown = st.toggle("Show the class results to students", value=store().shows_results(class_code), key="teacher_show",
+showing = store().shows_results(class_code)
+shown = st.toggle("Show the class results to students", value=showing, key="teacher_show",
                   help="Each student then sees, under each challenge, how many steps the class needed: no names.")
-if shown != store().shows_results(class_code):
+if shown != showing:
     store().show_results(class_code, shown)
 c1, c2 = st.columns(2)
 c1.download_button("Export the board (CSV)", store().csv(class_code), file_name=f"class_{class_code.upper()}.csv",

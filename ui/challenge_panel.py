@@ -32,14 +32,14 @@ def panel(lesson: str, run: Any, settings: Any = None) -> None:
     """Every challenge of the lesson, checked on this run (a snapshot, or the minimax lesson's game); the seat's
     progress and what the engine confirmed go to the class board when the student joined a class."""
     done = st.session_state.setdefault(DONE_KEY, {})
-    verdicts = []
-    for challenge in challenges.of_lesson(lesson):
+    lessons_challenges, verdicts = challenges.of_lesson(lesson), []
+    for challenge in lessons_challenges:
         title, task, names = CHALLENGE_WORDS[challenge.key]
         verdict = challenge.verdict(run, settings)
         verdicts.append(verdict)
         if verdict.done and challenge.key not in done:
             done[challenge.key] = {"step": verdict.step, "settings": _plain(settings)}
-            class_session.finished(challenge.key, verdict, _plain(settings))
+            class_session.finished(challenge.key, verdict, done[challenge.key]["settings"])
         with st.container(border=True, key=f"challenge_{challenge.key.replace('.', '_')}"):
             st.markdown(f"**Challenge: {title}.** {task}")
             columns = st.columns(max(1, len(verdict.measures)))
@@ -53,14 +53,14 @@ def panel(lesson: str, run: Any, settings: Any = None) -> None:
                            f"{sorted(steps)[len(steps) // 2]:,}, slowest {max(steps):,}.")
             if verdict.reason and challenge.key not in done:
                 st.caption(CHALLENGE_REASONS.get(verdict.reason, verdict.reason))
-    class_session.report(lesson, _state(run, lesson, done), getattr(run, "step", 0),
+    class_session.report(lesson, _state(run, lessons_challenges, done), getattr(run, "step", 0),
                          next(iter(verdicts[0].measures.values()), None) if verdicts else None)
 
 
-def _state(run: Any, lesson: str, done: dict) -> str:
+def _state(run: Any, lessons_challenges: list, done: dict) -> str:
     """The run's state for the board: diverged, done (every challenge of the lesson), training or idle."""
     if getattr(run, "diverged", False):
         return "diverged"
-    if all(c.key in done for c in challenges.of_lesson(lesson)):
+    if all(c.key in done for c in lessons_challenges):
         return "done"
     return "training" if getattr(run, "step", 0) > 0 else "idle"

@@ -104,10 +104,7 @@ class LiveRun:
         its last one; the plain snapshot also takes it out of its class's batch: gan_core/core/batcher.py)."""
         with self.lock:
             self.running = False
-            try:
-                self.snapshot = self.trainer.snapshot()
-            except workers.WorkerLost:
-                self.lost = True
+        self.update("snapshot")
 
     def ask(self, call: str, *args: Any, **kwargs: Any) -> Any:
         """trainer.call(*args, **kwargs) under the run's lock; None, and the run stopped and marked lost, when the

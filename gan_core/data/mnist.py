@@ -151,9 +151,13 @@ class DeviceDataset:
         images, labels = shared_mnist(split, str(torch.device(device)))
         return cls(images, labels if labelled else None, device, seed, **kw)
 
+    def _rows_at(self, positions: torch.Tensor) -> torch.Tensor:
+        """Rows of `images` (and `labels`) at these positions of the set."""
+        return positions if self.rows is None else self.rows[positions]
+
     def images_at(self, positions: torch.Tensor) -> torch.Tensor:
         """The uint8 images at these positions of the set."""
-        return self.images[positions if self.rows is None else self.rows[positions]]
+        return self.images[self._rows_at(positions)]
 
     @property
     def epoch_progress(self) -> float:
@@ -173,9 +177,7 @@ class DeviceDataset:
 
     def batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(images float (n, 1, 28, 28) in [-1, 1], labels or None)."""
-        idx = self._indices(n)
-        if self.rows is not None:
-            idx = self.rows[idx]
+        idx = self._rows_at(self._indices(n))
         x = to_float(self.images[idx])
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)

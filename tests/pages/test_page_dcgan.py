@@ -1,15 +1,14 @@
 """AppTest: the DCGAN page renders, Start trains, the pretrained DCGAN loads with its grid and doubted digits."""
 import base64
 import io
-import os
 import re
-import signal
 
 import numpy as np
 from PIL import Image
 from safetensors.torch import load as safetensors_load
 
 from gan_core.io.cards import ModelCard
+from tests.support.killed_worker import kill_the_worker_then_reset
 
 PAGE = "lessons/dcgan_mnist.py"
 
@@ -106,13 +105,4 @@ def test_the_dcgan_trains_and_is_measured_in_a_worker_process_and_its_checkpoint
 
 
 def test_a_killed_dcgan_worker_gives_a_message_and_reset_trains_again(app_page, one_worker):
-    at = app_page(PAGE)
-    at.button(key="dcgan_start").click().run()
-    os.kill(at.session_state["dcgan"].trainer.pid, signal.SIGKILL)
-    at.run()
-    assert any("process that trained this run stopped" in e.value for e in at.error)
-    assert at.button(key="dcgan_start").disabled and not at.session_state["dcgan"].running
-    at.button(key="dcgan_reset").click().run()
-    at.button(key="dcgan_start").click().run()
-    at.run()
-    assert at.session_state["dcgan"].snapshot.step > 0 and not at.error and not at.exception
+    kill_the_worker_then_reset(app_page(PAGE), "dcgan")

@@ -1,7 +1,7 @@
 """AppTest: the home page and the three 1-D lessons."""
 import json
-import os
-import signal
+
+from tests.support.killed_worker import kill_the_worker_then_reset
 
 
 def chart_traces(at, index=0):
@@ -67,13 +67,4 @@ def test_live_page_trains_in_a_worker_and_start_pause_reset_work(app_page, one_w
 
 
 def test_a_killed_worker_gives_a_message_and_reset_trains_again(app_page, one_worker):
-    at = app_page("lessons/gaussian_gan.py")
-    at.button(key="g1_run_start").click().run()
-    os.kill(at.session_state["g1_run"].trainer.pid, signal.SIGKILL)
-    at.run()
-    assert any("process that trained this run stopped" in e.value for e in at.error)
-    assert at.button(key="g1_run_start").disabled and not at.session_state["g1_run"].running
-    at.button(key="g1_run_reset").click().run()
-    at.button(key="g1_run_start").click().run()
-    at.run()
-    assert at.session_state["g1_run"].snapshot.step > 0 and not at.error
+    kill_the_worker_then_reset(app_page("lessons/gaussian_gan.py"), "g1_run")
